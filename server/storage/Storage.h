@@ -1,0 +1,216 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace datarecs::server {
+
+// Times are milliseconds since the Unix epoch, UTC, everywhere in storage.
+
+struct TenantRecord
+{
+    QString id;
+    QString name;
+    int keyQuota = 50;
+    qint64 createdAt = 0;
+};
+
+struct UserRecord
+{
+    QString id;
+    QString tenantId;
+    QString email;
+    QString name;
+    QString passwordHash; // argon2id string from libsodium, never the password
+    QString platformRole; // "owner", "admin" or empty for a member
+    qint64 createdAt = 0;
+};
+
+struct WorkspaceRecord
+{
+    QString id;
+    QString tenantId;
+    QString name;
+    QString description;
+    qint64 createdAt = 0;
+};
+
+struct WorkspaceRoleRecord
+{
+    QString workspaceId;
+    QString workspaceName;
+    QString role; // workspace_admin, workspace_editor, workspace_viewer
+};
+
+struct SessionRecord
+{
+    QByteArray tokenHash; // HMAC of the token, never the token
+    QString userId;
+    QString tenantId;
+    qint64 createdAt = 0;
+    qint64 expiresAt = 0;
+};
+
+struct ApiKeyRecord
+{
+    QString id;
+    QString tenantId;
+    QString name;
+    QString description;
+    QString role;
+    QString workspaceId; // empty: not restricted
+    QString workspaceName; // filled by reads (join), ignored on writes
+    bool enabled = true;
+    QByteArray secretHmac; // HMAC-SHA-256 of the value under the server secret
+    QString hint;
+    QString createdByType; // "user" or "api_key"
+    QString createdById;
+    QString createdByName;
+    qint64 createdAt = 0;
+    qint64 updatedAt = 0;
+    std::optional<qint64> lastUsedAt;
+    QString lastUsedIp;
+    std::optional<qint64> expiresAt;
+    std::optional<qint64> deletedAt;
+    QString replaces; // id of the key this one replaced
+    QString replacedBy; // id of the key that replaced this one
+};
+
+struct ApiKeyQuery
+{
+    QString tenantId;
+    // Empty: every workspace and unrestricted keys. Otherwise only keys restricted to one of these.
+    QStringList workspaceScope;
+    QString status = QStringLiteral("all"); // all, enabled, disabled, expired, stale, rotation_due
+    QString text; // case-insensitive substring of name, description, id, created_by name
+    QString workspaceId; // only keys restricted to this workspace
+    qint64 now = 0;
+    qint64 staleBefore = 0; // stale: last used (or, if never used, created) before this
+    qint64 rotationBefore = 0; // rotation_due: created before this
+    // Keyset cursor: rows strictly after (createdAt, id) in (created_at desc, id desc) order.
+    std::optional<qint64> afterCreatedAt;
+    QString afterId;
+    int limit = 50;
+};
+
+struct AuditRecord
+{
+    qint64 id = 0; // assigned by storage, increasing
+    QString tenantId; // empty for requests that belong to no tenant (unknown key values)
+    qint64 occurredAt = 0;
+    QString actorType; // user, api_key, anonymous
+    QString actorId;
+    QString actorName;
+    QString action;
+    QString targetType;
+    QString targetId;
+    QString targetName;
+    QString workspaceId;
+    QString outcome; // success, refused, error
+    int httpStatus = 0; // 0: none
+    QString method;
+    QString path;
+    QString sourceIp;
+    QString userAgent;
+    QString requestId;
+    QString detail;
+    QString prevHash;
+    QString hash;
+};
+
+struct AuditQuery
+{
+    QString tenantId;
+    QStringList workspaceScope; // empty: all events of the tenant
+    QString apiKeyId; // actor or target is this key
+    QString actorId;
+    QString action;
+    QString outcome;
+    std::optional<qint64> since; // inclusive
+    std::optional<qint64> until; // exclusive
+    std::optional<qint64> afterId; // only ids greater than this
+    std::optional<qint64> beforeId; // keyset cursor: only ids smaller than this
+    int limit = 100;
+};
+
+struct IdempotencyRecord
+{
+    QString tenantId;
+    QString actorId;
+    QString key;
+    QByteArray requestHash; // SHA-256 of method, path and body
+    int status = 0;
+    QByteArray sealedResponse; // encrypted: it holds a key value
+    QString resourceId;
+    qint64 createdAt = 0;
+    qint64 expiresAt = 0;
+};
+
+/// The persistence interface of the server. SQLite and PostgreSQL implement it with the same
+/// portable SQL (SqlStorage); backend specifics (pragmas, DDL types) stay in the backends.
+/// Every method reports failure by returning false / std::nullopt and setting lastError().
+class Storage
+{
+public:
+    virtual ~Storage() = default;
+
+    virtual bool open() = 0;
+    virtual QString lastError() const = 0;
+    virtual int schemaVersion() = 0;
+
+    // Nested calls are counted: only the outermost begin/commit touch the database.
+    virtual bool begin() = 0;
+    virtual bool commit() = 0;
+    virtual void rollback() = 0;
+
+    virtual bool insertTenant(const TenantRecord &tenant) = 0;
+    virtual std::optional<TenantRecord> tenantById(const QString &id) = 0;
+    virtual std::optional<TenantRecord> tenantByName(const QString &name) = 0;
+    virtual QList<TenantRecord> tenants() = 0;
+    virtual bool setKeyQuota(const QString &tenantId, int quota) = 0;
+
+    virtual bool insertUser(const UserRecord &user) = 0;
+    virtual std::optional<UserRecord> userByEmail(const QString &email) = 0; // case-insensitive
+    virtual std::optional<UserRecord> userById(const QString &id) = 0;
+    virtual QList<WorkspaceRoleRecord> workspaceRolesOf(const QString &userId) = 0;
+
+    virtual bool insertWorkspace(const WorkspaceRecord &workspace) = 0;
+    virtual bool insertWorkspaceMember(const QString &workspaceId, const QString &userId, const QString &role) = 0;
+    virtual QList<WorkspaceRecord> workspaces(const QString &tenantId) = 0;
+    virtual std::optional<WorkspaceRecord> workspaceById(const QString &tenantId, const QString &id) = 0;
+
+    virtual bool insertSession(const SessionRecord &session) = 0;
+    virtual std::optional<SessionRecord> sessionByHash(const QByteArray &tokenHash) = 0;
+    virtual bool deleteSession(const QByteArray &tokenHash) = 0;
+    virtual bool deleteExpiredSessions(qint64 now) = 0;
+
+    virtual bool insertApiKey(const ApiKeyRecord &key) = 0;
+    // Deleted keys are not returned by these two.
+    virtual std::optional<ApiKeyRecord> apiKeyById(const QString &tenantId, const QString &id) = 0;
+    virtual QList<ApiKeyRecord> apiKeys(const ApiKeyQuery &query) = 0;
+    // Finds a key by its HMAC whatever its state (deleted too, so refusals can be attributed).
+    virtual std::optional<ApiKeyRecord> apiKeyByHmac(const QByteArray &hmac) = 0;
+    // Writes name, description, enabled, replaced_by, updated_at, deleted_at of key.id.
+    virtual bool updateApiKey(const ApiKeyRecord &key) = 0;
+    virtual bool touchApiKey(const QString &id, qint64 usedAt, const QString &sourceIp) = 0;
+    virtual int countApiKeys(const QString &tenantId) = 0; // not deleted; -1 on error
+
+    // Appends to the tenant's audit chain: reads the previous hash, sets prevHash, id and hash
+    // (hashFn computes the hash of the filled record), inserts. Call inside begin()/commit().
+    virtual bool appendAudit(AuditRecord &record, QString (*hashFn)(const AuditRecord &)) = 0;
+    virtual QList<AuditRecord> auditEvents(const AuditQuery &query) = 0; // newest first
+    // Chain order (oldest first) of one tenant ("" = no tenant), for verification.
+    virtual QList<AuditRecord> auditChain(const QString &tenantId, qint64 afterId, int limit) = 0;
+    virtual QStringList auditTenants() = 0; // tenant ids that have events, "" included
+
+    virtual std::optional<IdempotencyRecord> idempotencyRecord(const QString &tenantId, const QString &actorId,
+                                                               const QString &key) = 0;
+    virtual bool insertIdempotencyRecord(const IdempotencyRecord &record) = 0;
+    virtual bool deleteExpiredIdempotencyRecords(qint64 now) = 0;
+};
+
+} // namespace datarecs::server
