@@ -1,0 +1,36 @@
+#pragma once
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QList>
+#include <QPair>
+
+#include <functional>
+#include <memory>
+
+namespace datarecs::server {
+
+/// Produces a streamed body piece by piece; an empty chunk ends the stream.
+class ResponseStream
+{
+public:
+    virtual ~ResponseStream() = default;
+    virtual QByteArray nextChunk() = 0;
+};
+
+/// An HTTP response as the API produces it: a status, headers and either a body or a stream.
+struct ApiResponse
+{
+    int status = 200;
+    QList<QPair<QByteArray, QByteArray>> headers;
+    QByteArray body;
+    std::shared_ptr<ResponseStream> stream;
+
+    void setHeader(const QByteArray &name, const QByteArray &value);
+    QByteArray header(const QByteArray &name) const;
+
+    static ApiResponse json(int status, const QJsonObject &object);
+    static ApiResponse noContent();
+};
+
+} // namespace datarecs::server

@@ -1,0 +1,48 @@
+#include "Cursor.h"
+
+#include <QCryptographicHash>
+#include <QJsonDocument>
+
+namespace datarecs::server::Cursor {
+
+namespace {
+constexpr auto Encoding = QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals;
+constexpr qsizetype MaxCursorLength = 512;
+} // namespace
+
+QString encode(const QString &list, const QString &fingerprint, QJsonObject position)
+{
+    position.insert(QStringLiteral("l"), list);
+    position.insert(QStringLiteral("f"), fingerprint);
+    return QString::fromLatin1(QJsonDocument(position).toJson(QJsonDocument::Compact).toBase64(Encoding));
+}
+
+std::optional<QJsonObject> decode(const QString &cursor, const QString &list, const QString &fingerprint)
+{
+    if (cursor.isEmpty() || cursor.size() > MaxCursorLength)
+        return std::nullopt;
+    const auto decoded = QByteArray::fromBase64Encoding(cursor.toLatin1(), Encoding | QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded)
+        return std::nullopt;
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(*decoded, &error);
+    if (error.error != QJsonParseError::NoError || !doc.isObject())
+        return std::nullopt;
+    QJsonObject position = doc.object();
+    if (position.value(QStringLiteral("l")).toString() != list
+        || position.value(QStringLiteral("f")).toString() != fingerprint)
+        return std::nullopt;
+    position.remove(QStringLiteral("l"));
+    position.remove(QStringLiteral("f"));
+    return position;
+}
+
+QString fingerprint(const QStringList &filterValues)
+{
+    QByteArray joined;
+    for (const QString &v : filterValues)
+        joined += QByteArray::number(v.size()) + ':' + v.toUtf8();
+    return QString::fromLatin1(QCryptographicHash::hash(joined, QCryptographicHash::Sha256).toHex().left(12));
+}
+
+} // namespace datarecs::server::Cursor

@@ -1,0 +1,36 @@
+#pragma once
+
+#include "ApiResponse.h"
+
+#include <QStringList>
+#include <QUrlQuery>
+
+#include <optional>
+
+namespace datarecs::server {
+
+/// Reads query parameters strictly: an unknown, repeated or malformed parameter is an error the client
+/// hears about (invalid-parameter), never a silently ignored filter.
+class QueryInput
+{
+public:
+    QueryInput(const QUrlQuery &query, const QStringList &known);
+
+    QString text(const QString &name, int maxLength = 200);
+    QString oneOf(const QString &name, const QStringList &allowed, const QString &fallback);
+    int integer(const QString &name, int min, int max, int fallback);
+    std::optional<qint64> int64(const QString &name, qint64 min);
+    std::optional<qint64> timestamp(const QString &name);
+
+    /// The first problem found, if any.
+    const std::optional<ApiResponse> &problem() const { return m_problem; }
+
+private:
+    std::optional<QString> raw(const QString &name);
+    void fail(const QString &name, const QString &message);
+
+    QUrlQuery m_query;
+    std::optional<ApiResponse> m_problem;
+};
+
+} // namespace datarecs::server

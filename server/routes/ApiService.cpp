@@ -1,0 +1,141 @@
+#include "ApiService.h"
+
+#include "ApiKeyRoutes.h"
+#include "AuditRoutes.h"
+#include "IdentityRoutes.h"
+#include "audit/AuditChain.h"
+#include "core/Redaction.h"
+#include "crypto/Random.h"
+#include "http/Problem.h"
+
+#include <QJsonDocument>
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcApi, "datarecs.server.api", QtWarningMsg)
+
+namespace datarecs::server {
+
+namespace {
+
+QString outcomeOf(int status)
+{
+    if (status >= 500)
+        return QStringLiteral("error");
+    return status >= 400 ? QStringLiteral("refused") : QStringLiteral("success");
+}
+
+QString problemDetail(const ApiResponse &response)
+{
+    if (response.status < 400)
+        return {};
+    return QJsonDocument::fromJson(response.body).object().value(QStringLiteral("detail")).toString().left(500);
+}
+
+// Problems name the request they answer, so a person reporting one can quote it.
+void stampProblem(ApiResponse &response, const ApiRequest &request)
+{
+    if (!response.header("Content-Type").startsWith("application/problem+json"))
+        return;
+    QJsonObject body = QJsonDocument::fromJson(response.body).object();
+    body.insert(QStringLiteral("instance"), redactSecrets(request.path));
+    body.insert(QStringLiteral("request_id"), request.requestId);
+    response.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
+}
+
+} // namespace
+
+ApiService::ApiService(ServiceContext &context)
+    : m_context(context)
+    , m_authenticator(context)
+{
+    IdentityRoutes::install(m_router, context);
+    ApiKeyRoutes::install(m_router, context);
+    AuditRoutes::install(m_router, context);
+}
+
+bool ApiService::recordAudit(ServiceContext &context, const RequestContext &rc, const QString &action, int status,
+                             const QString &detail)
+{
+    AuditRecord record;
+    record.tenantId = rc.caller.tenantId;
+    record.occurredAt = rc.now;
+    record.actorType = rc.caller.actorType();
+    record.actorId = rc.caller.actorId();
+    record.actorName = rc.caller.actorName();
+    record.action = action;
+    record.targetType = rc.targetType;
+    record.targetId = rc.targetId;
+    record.targetName = redactSecrets(rc.targetName);
+    record.workspaceId = rc.workspaceId.isEmpty() ? rc.caller.workspaceId : rc.workspaceId;
+    record.outcome = outcomeOf(status);
+    record.httpStatus = status;
+    record.method = QString::fromLatin1(rc.request.method);
+    record.path = redactSecrets(rc.request.path.left(300));
+    record.sourceIp = rc.request.sourceIp;
+    record.userAgent = redactSecrets(QString::fromUtf8(rc.request.header("user-agent")).left(300));
+    record.requestId = rc.request.requestId;
+    record.detail = redactSecrets(detail.isEmpty() ? rc.detail : detail);
+    return context.storage.appendAudit(record, &AuditChain::hashOf);
+}
+
+ApiService::Result ApiService::handle(ApiRequest request)
+{
+    request.requestId = Random::id(QLatin1StringView("req_"), 20);
+    const qint64 now = m_context.now();
+    Result result;
+    ApiResponse &response = result.response;
+
+    const Router::Match match = m_router.match(request.method, request.path);
+    if (request.body.size() > m_context.config.maxBodyBytes) {
+        response = Problem::payloadTooLarge(m_context.config.maxBodyBytes);
+    } else if (!match.route) {
+        response = match.allowed.isEmpty() ? Problem::notFound() : Problem::methodNotAllowed(match.allowed);
+    } else if (!m_context.storage.begin()) {
+        qCWarning(lcApi) << "cannot begin a transaction:" << m_context.storage.lastError();
+        response = Problem::internalError();
+    } else {
+        RequestContext rc{request, {}, match.params, now, {}, {}, {}, {}, {}};
+        Authenticator::Result auth;
+        if (match.route->requiresAuth)
+            auth = m_authenticator.authenticate(request, now);
+        rc.caller = auth.caller;
+
+        if (auth.refusal)
+            response = *auth.refusal;
+        else if (match.route->requiresAuth && !rc.caller.isAuthenticated())
+            response = Problem::unauthenticated();
+        else
+            response = match.route->handler(rc);
+
+        bool audited = true;
+        if (!match.route->auditAction.isEmpty() && rc.caller.isAuthenticated()) {
+            audited = recordAudit(m_context, rc, match.route->auditAction, response.status, problemDetail(response));
+        } else if (auth.presentedKey) {
+            // Every request made with a key is on record, refused ones too; a refused value that
+            // belongs to a known key is attributed to that key, in that key's tenant.
+            RequestContext keyRc = rc;
+            if (auth.refusedKey) {
+                keyRc.caller.kind = Caller::Kind::ApiKey;
+                keyRc.caller.tenantId = auth.refusedKey->tenantId;
+                keyRc.caller.keyId = auth.refusedKey->id;
+                keyRc.caller.keyName = auth.refusedKey->name;
+                keyRc.caller.workspaceId = auth.refusedKey->workspaceId;
+            }
+            audited = recordAudit(m_context, keyRc, QStringLiteral("api_key.request"), response.status,
+                                  problemDetail(response));
+        }
+        if (!audited || !m_context.storage.commit()) {
+            qCWarning(lcApi) << "request not committed:" << m_context.storage.lastError();
+            m_context.storage.rollback();
+            response = Problem::internalError();
+        }
+        result.actorId = rc.caller.actorId();
+    }
+
+    stampProblem(response, request);
+    response.setHeader("X-Request-Id", request.requestId.toLatin1());
+    response.setHeader("Cache-Control", "no-store");
+    return result;
+}
+
+} // namespace datarecs::server

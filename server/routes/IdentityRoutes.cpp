@@ -1,0 +1,224 @@
+#include "IdentityRoutes.h"
+
+#include "ApiService.h"
+#include "Authenticator.h"
+#include "core/Roles.h"
+#include "core/WireFormat.h"
+#include "crypto/PasswordHasher.h"
+#include "http/JsonInput.h"
+#include "http/Problem.h"
+#include "http/QueryInput.h"
+
+#include <QJsonArray>
+
+#include <memory>
+
+namespace datarecs::server {
+
+namespace {
+
+QJsonObject named(const QString &id, const QString &name)
+{
+    return {{QStringLiteral("id"), id}, {QStringLiteral("name"), name}};
+}
+
+QJsonValue nullable(const QJsonValue &v, bool present) { return present ? v : QJsonValue(QJsonValue::Null); }
+
+QJsonObject userJson(const UserRecord &user)
+{
+    return {{QStringLiteral("id"), user.id},
+            {QStringLiteral("email"), user.email},
+            {QStringLiteral("name"), user.name},
+            {QStringLiteral("role"), nullable(user.platformRole, !user.platformRole.isEmpty())}};
+}
+
+std::optional<ApiResponse> refuseQuery(const ApiRequest &request)
+{
+    QueryInput query(request.query, {});
+    return query.problem();
+}
+
+// A hash to check passwords of unknown accounts against, so that a wrong email takes as long to
+// refuse as a wrong password and response times do not reveal which accounts exist.
+const QString &dummyHash()
+{
+    static const QString hash = PasswordHasher::hash(QStringLiteral("not-a-real-password"));
+    return hash;
+}
+
+} // namespace
+
+IdentityRoutes::IdentityRoutes(ServiceContext &context)
+    : m_context(context)
+{
+}
+
+void IdentityRoutes::install(Router &router, ServiceContext &context)
+{
+    auto self = std::make_shared<IdentityRoutes>(IdentityRoutes(context));
+    auto bind = [self](ApiResponse (IdentityRoutes::*fn)(RequestContext &)) {
+        return [self, fn](RequestContext &rc) { return (self.get()->*fn)(rc); };
+    };
+    const auto seg = [](const char *path) { return QString::fromLatin1(path).split(u'/'); };
+    router.add({"GET", seg("/v1/health"), bind(&IdentityRoutes::health), false, {}});
+    router.add({"POST", seg("/v1/auth/login"), bind(&IdentityRoutes::login), false, {}});
+    router.add({"POST", seg("/v1/auth/logout"), bind(&IdentityRoutes::logout), true, QStringLiteral("auth.logout")});
+    router.add({"GET", seg("/v1/me"), bind(&IdentityRoutes::me), true, {}});
+    router.add({"GET", seg("/v1/roles"), bind(&IdentityRoutes::roles), true, {}});
+    router.add({"GET", seg("/v1/workspaces"), bind(&IdentityRoutes::workspaces), true, {}});
+    router.add({"GET", seg("/v1/quota"), bind(&IdentityRoutes::quota), true, {}});
+}
+
+ApiResponse IdentityRoutes::health(RequestContext &rc)
+{
+    if (auto problem = refuseQuery(rc.request))
+        return *problem;
+    return ApiResponse::json(200, {{QStringLiteral("status"), QStringLiteral("ok")},
+                                   {QStringLiteral("version"), QStringLiteral(DATARECS_VERSION)}});
+}
+
+ApiResponse IdentityRoutes::login(RequestContext &rc)
+{
+    QJsonObject body;
+    if (auto problem = JsonInput::parse(rc.request, &body))
+        return *problem;
+    JsonInput input(body, {QStringLiteral("email"), QStringLiteral("password")});
+    const auto email = input.string(QStringLiteral("email"), true, 3, 254);
+    // Passwords are not trimmed or otherwise judged: only their length is bounded.
+    const QJsonValue passwordValue = body.value(QStringLiteral("password"));
+    if (!passwordValue.isString() || passwordValue.toString().isEmpty() || passwordValue.toString().size() > 1024)
+        input.fail(QStringLiteral("password"), QStringLiteral("must be a string of 1 to 1024 characters"));
+    if (!input.ok())
+        return input.problem();
+
+    const std::optional<UserRecord> user = m_context.storage.userByEmail(*email);
+    const bool valid = PasswordHasher::verify(user ? user->passwordHash : dummyHash(), passwordValue.toString());
+    if (user) {
+        rc.caller.tenantId = user->tenantId;
+        rc.caller.userId = user->id;
+        rc.caller.email = user->email;
+        rc.caller.kind = Caller::Kind::User;
+    }
+    if (!valid || !user) {
+        if (!user)
+            rc.caller.kind = Caller::Kind::Anonymous;
+        rc.targetType = QStringLiteral("user");
+        rc.targetName = email->left(254);
+        ApiResponse refusal = Problem::invalidCredentials();
+        ApiService::recordAudit(m_context, rc, QStringLiteral("auth.login"), refusal.status,
+                                user ? QStringLiteral("wrong password") : QStringLiteral("unknown account"));
+        return refusal;
+    }
+
+    const QString token = Authenticator::newSessionToken();
+    SessionRecord session{m_context.keyring.hmac(token.toLatin1()), user->id, user->tenantId, rc.now,
+                          rc.now + m_context.config.sessionLifetimeMs};
+    m_context.storage.deleteExpiredSessions(rc.now);
+    if (!m_context.storage.insertSession(session))
+        return Problem::internalError();
+    rc.targetType = QStringLiteral("user");
+    rc.targetId = user->id;
+    rc.targetName = user->email;
+    if (!ApiService::recordAudit(m_context, rc, QStringLiteral("auth.login"), 200))
+        return Problem::internalError();
+    return ApiResponse::json(200, {{QStringLiteral("token"), token},
+                                   {QStringLiteral("token_type"), QStringLiteral("Bearer")},
+                                   {QStringLiteral("expires_at"), WireFormat::timestamp(session.expiresAt)},
+                                   {QStringLiteral("user"), userJson(*user)}});
+}
+
+ApiResponse IdentityRoutes::logout(RequestContext &rc)
+{
+    if (rc.caller.kind != Caller::Kind::User)
+        return Problem::forbidden(QStringLiteral("API keys cannot sign out: disable the key instead."));
+    if (!m_context.storage.deleteSession(rc.caller.sessionHash))
+        return Problem::internalError();
+    rc.targetType = QStringLiteral("user");
+    rc.targetId = rc.caller.userId;
+    rc.targetName = rc.caller.email;
+    return ApiResponse::noContent();
+}
+
+ApiResponse IdentityRoutes::me(RequestContext &rc)
+{
+    if (auto problem = refuseQuery(rc.request))
+        return *problem;
+    const Caller &c = rc.caller;
+    QJsonValue user(QJsonValue::Null);
+    QJsonValue key(QJsonValue::Null);
+    QJsonValue workspace(QJsonValue::Null);
+    if (c.kind == Caller::Kind::User) {
+        if (auto record = m_context.storage.userById(c.userId))
+            user = userJson(*record);
+    } else {
+        key = named(c.keyId, c.keyName);
+        if (!c.workspaceId.isEmpty())
+            workspace = named(c.workspaceId, c.workspaceName);
+    }
+    QJsonArray workspaceRoles;
+    for (const WorkspaceRoleRecord &wr : c.workspaceRoles)
+        workspaceRoles.append(QJsonObject{{QStringLiteral("workspace"), named(wr.workspaceId, wr.workspaceName)},
+                                          {QStringLiteral("role"), wr.role}});
+    return ApiResponse::json(
+        200, {{QStringLiteral("kind"), c.kind == Caller::Kind::User ? QStringLiteral("user") : QStringLiteral("api_key")},
+              {QStringLiteral("tenant"), named(c.tenantId, c.tenantName)},
+              {QStringLiteral("user"), user},
+              {QStringLiteral("api_key"), key},
+              {QStringLiteral("role"), nullable(c.role, !c.role.isEmpty())},
+              {QStringLiteral("workspace"), workspace},
+              {QStringLiteral("workspace_roles"), workspaceRoles},
+              {QStringLiteral("permissions"), QJsonArray::fromStringList(c.permissions)},
+              {QStringLiteral("expires_at"),
+               c.expiresAt ? QJsonValue(WireFormat::timestamp(*c.expiresAt)) : QJsonValue(QJsonValue::Null)}});
+}
+
+ApiResponse IdentityRoutes::roles(RequestContext &rc)
+{
+    if (auto problem = refuseQuery(rc.request))
+        return *problem;
+    QJsonArray items;
+    for (const Role &role : Roles::all()) {
+        items.append(QJsonObject{{QStringLiteral("name"), role.name},
+                                 {QStringLiteral("title"), role.title},
+                                 {QStringLiteral("description"), role.description},
+                                 {QStringLiteral("scope"), role.platform ? QStringLiteral("platform")
+                                                                         : QStringLiteral("workspace")},
+                                 {QStringLiteral("rank"), role.rank},
+                                 {QStringLiteral("permissions"), QJsonArray::fromStringList(role.permissions)}});
+    }
+    return ApiResponse::json(200, {{QStringLiteral("items"), items}});
+}
+
+ApiResponse IdentityRoutes::workspaces(RequestContext &rc)
+{
+    if (auto problem = refuseQuery(rc.request))
+        return *problem;
+    if (!rc.caller.can(Permission::ReadWorkspaces))
+        return Problem::forbidden(QStringLiteral("Requires permission read_workspaces."));
+    QJsonArray items;
+    for (const WorkspaceRecord &w : m_context.storage.workspaces(rc.caller.tenantId)) {
+        if (!rc.caller.sees(w.id))
+            continue;
+        items.append(QJsonObject{{QStringLiteral("id"), w.id},
+                                 {QStringLiteral("name"), w.name},
+                                 {QStringLiteral("description"), w.description}});
+    }
+    return ApiResponse::json(200, {{QStringLiteral("items"), items}});
+}
+
+ApiResponse IdentityRoutes::quota(RequestContext &rc)
+{
+    if (auto problem = refuseQuery(rc.request))
+        return *problem;
+    if (!rc.caller.can(Permission::ReadApiKeys))
+        return Problem::forbidden(QStringLiteral("Requires permission read_api_keys."));
+    const std::optional<TenantRecord> tenant = m_context.storage.tenantById(rc.caller.tenantId);
+    const int used = m_context.storage.countApiKeys(rc.caller.tenantId);
+    if (!tenant || used < 0)
+        return Problem::internalError();
+    return ApiResponse::json(200, {{QStringLiteral("limit"), tenant->keyQuota},
+                                   {QStringLiteral("used"), used},
+                                   {QStringLiteral("remaining"), std::max(0, tenant->keyQuota - used)}});
+}
+
+} // namespace datarecs::server

@@ -1,0 +1,916 @@
+#include "SqlStorage.h"
+
+#include <QDateTime>
+#include <QSqlError>
+#include <QSqlRecord>
+
+namespace datarecs::server {
+
+namespace {
+
+const QString GenesisHash = QString(64, QLatin1Char('0'));
+
+// Optional text columns hold NULL rather than "" so that SQL clients and exports see "absent".
+QVariant textOrNull(const QString &value)
+{
+    return value.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(value);
+}
+
+// NOT NULL text columns: a null QString would bind as NULL, so bind a real empty string instead.
+QVariant text(const QString &value)
+{
+    return value.isNull() ? QVariant(QString(QLatin1StringView(""))) : QVariant(value);
+}
+
+QVariant timeOrNull(const std::optional<qint64> &value)
+{
+    return value ? QVariant(*value) : QVariant(QMetaType::fromType<qint64>());
+}
+
+std::optional<qint64> optionalTime(const QVariant &value)
+{
+    if (value.isNull())
+        return std::nullopt;
+    return value.toLongLong();
+}
+
+QString placeholders(qsizetype count)
+{
+    QStringList marks;
+    marks.reserve(count);
+    for (qsizetype i = 0; i < count; ++i)
+        marks.append(QStringLiteral("?"));
+    return marks.join(QStringLiteral(", "));
+}
+
+// LIKE treats % and _ as wildcards; a user searching for "50%" means the characters.
+QString likeContains(const QString &text)
+{
+    QString escaped;
+    escaped.reserve(text.size() + 2);
+    for (const QChar c : text) {
+        if (c == QLatin1Char('\\') || c == QLatin1Char('%') || c == QLatin1Char('_'))
+            escaped.append(QLatin1Char('\\'));
+        escaped.append(c);
+    }
+    return QLatin1Char('%') + escaped + QLatin1Char('%');
+}
+
+const QString KeyColumns = QStringLiteral(
+    "k.id, k.tenant_id, k.name, k.description, k.role, k.workspace_id, w.name, k.enabled, k.secret_hmac, k.hint, "
+    "k.created_by_type, k.created_by_id, k.created_by_name, k.created_at, k.updated_at, k.last_used_at, "
+    "k.last_used_ip, k.expires_at, k.deleted_at, k.replaces, k.replaced_by "
+    "FROM api_keys k LEFT JOIN workspaces w ON w.id = k.workspace_id");
+
+ApiKeyRecord keyFromRow(const QSqlQuery &q)
+{
+    ApiKeyRecord k;
+    k.id = q.value(0).toString();
+    k.tenantId = q.value(1).toString();
+    k.name = q.value(2).toString();
+    k.description = q.value(3).toString();
+    k.role = q.value(4).toString();
+    k.workspaceId = q.value(5).toString();
+    k.workspaceName = q.value(6).toString();
+    k.enabled = q.value(7).toInt() != 0;
+    k.secretHmac = q.value(8).toByteArray();
+    k.hint = q.value(9).toString();
+    k.createdByType = q.value(10).toString();
+    k.createdById = q.value(11).toString();
+    k.createdByName = q.value(12).toString();
+    k.createdAt = q.value(13).toLongLong();
+    k.updatedAt = q.value(14).toLongLong();
+    k.lastUsedAt = optionalTime(q.value(15));
+    k.lastUsedIp = q.value(16).toString();
+    k.expiresAt = optionalTime(q.value(17));
+    k.deletedAt = optionalTime(q.value(18));
+    k.replaces = q.value(19).toString();
+    k.replacedBy = q.value(20).toString();
+    return k;
+}
+
+const QString AuditColumns = QStringLiteral(
+    "id, tenant_id, occurred_at, actor_type, actor_id, actor_name, action, target_type, target_id, target_name, "
+    "workspace_id, outcome, http_status, method, path, source_ip, user_agent, request_id, detail, prev_hash, hash");
+
+AuditRecord auditFromRow(const QSqlQuery &q)
+{
+    AuditRecord r;
+    r.id = q.value(0).toLongLong();
+    r.tenantId = q.value(1).toString();
+    r.occurredAt = q.value(2).toLongLong();
+    r.actorType = q.value(3).toString();
+    r.actorId = q.value(4).toString();
+    r.actorName = q.value(5).toString();
+    r.action = q.value(6).toString();
+    r.targetType = q.value(7).toString();
+    r.targetId = q.value(8).toString();
+    r.targetName = q.value(9).toString();
+    r.workspaceId = q.value(10).toString();
+    r.outcome = q.value(11).toString();
+    r.httpStatus = q.value(12).toInt();
+    r.method = q.value(13).toString();
+    r.path = q.value(14).toString();
+    r.sourceIp = q.value(15).toString();
+    r.userAgent = q.value(16).toString();
+    r.requestId = q.value(17).toString();
+    r.detail = q.value(18).toString();
+    r.prevHash = q.value(19).toString();
+    r.hash = q.value(20).toString();
+    return r;
+}
+
+TenantRecord tenantFromRow(const QSqlQuery &q)
+{
+    return TenantRecord{q.value(0).toString(), q.value(1).toString(), q.value(2).toInt(), q.value(3).toLongLong()};
+}
+
+UserRecord userFromRow(const QSqlQuery &q)
+{
+    UserRecord u;
+    u.id = q.value(0).toString();
+    u.tenantId = q.value(1).toString();
+    u.email = q.value(2).toString();
+    u.name = q.value(3).toString();
+    u.passwordHash = q.value(4).toString();
+    u.platformRole = q.value(5).toString();
+    u.createdAt = q.value(6).toLongLong();
+    return u;
+}
+
+WorkspaceRecord workspaceFromRow(const QSqlQuery &q)
+{
+    return WorkspaceRecord{q.value(0).toString(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString(),
+                           q.value(4).toLongLong()};
+}
+
+const QString UserColumns = QStringLiteral("id, tenant_id, email, name, password_hash, platform_role, created_at");
+const QString WorkspaceColumns = QStringLiteral("id, tenant_id, name, description, created_at");
+
+// The WHERE conditions an audit page shares between its plain form and each arm of the api-key union.
+void auditConditions(const AuditQuery &query, QString *sql, QVariantList *values)
+{
+    *sql += QStringLiteral(" WHERE tenant_id = ?");
+    values->append(text(query.tenantId));
+    if (!query.workspaceScope.isEmpty()) {
+        *sql += QStringLiteral(" AND workspace_id IN (%1)").arg(placeholders(query.workspaceScope.size()));
+        for (const QString &ws : query.workspaceScope)
+            values->append(ws);
+    }
+    if (!query.actorId.isEmpty()) {
+        *sql += QStringLiteral(" AND actor_id = ?");
+        values->append(query.actorId);
+    }
+    if (!query.action.isEmpty()) {
+        *sql += QStringLiteral(" AND action = ?");
+        values->append(query.action);
+    }
+    if (!query.outcome.isEmpty()) {
+        *sql += QStringLiteral(" AND outcome = ?");
+        values->append(query.outcome);
+    }
+    if (query.since) {
+        *sql += QStringLiteral(" AND occurred_at >= ?");
+        values->append(*query.since);
+    }
+    if (query.until) {
+        *sql += QStringLiteral(" AND occurred_at < ?");
+        values->append(*query.until);
+    }
+    if (query.afterId) {
+        *sql += QStringLiteral(" AND id > ?");
+        values->append(*query.afterId);
+    }
+    if (query.beforeId) {
+        *sql += QStringLiteral(" AND id < ?");
+        values->append(*query.beforeId);
+    }
+}
+
+} // namespace
+
+SqlStorage::~SqlStorage()
+{
+    closeConnection();
+}
+
+void SqlStorage::closeConnection()
+{
+    m_lastHashQuery.reset();
+    m_insertAuditQuery.reset();
+    if (m_db.isValid()) {
+        if (m_depth > 0)
+            execStatement(QStringLiteral("ROLLBACK"));
+        m_depth = 0;
+        m_db.close();
+    }
+    m_db = QSqlDatabase();
+}
+
+bool SqlStorage::open()
+{
+    if (!openConnection())
+        return false;
+    return migrate();
+}
+
+bool SqlStorage::run(QSqlQuery &query, const QString &sql, const QVariantList &values)
+{
+    query.setForwardOnly(true);
+    if (!query.prepare(sql))
+        return setError(QStringLiteral("cannot prepare statement"), query);
+    for (const QVariant &value : values)
+        query.addBindValue(value);
+    if (!query.exec())
+        return setError(QStringLiteral("statement failed"), query);
+    return true;
+}
+
+bool SqlStorage::execStatement(const QString &sql)
+{
+    QSqlQuery query(m_db);
+    if (!query.exec(sql))
+        return setError(sql, query);
+    return true;
+}
+
+bool SqlStorage::setError(const QString &context, const QSqlQuery &query)
+{
+    // Driver messages name the failing constraint or statement; they never echo bound values on SQLite.
+    m_lastError = context + QStringLiteral(": ") + query.lastError().text();
+    return false;
+}
+
+QStringList SqlStorage::migrationStatements(int version) const
+{
+    if (version != 1)
+        return {};
+    const QString blob = blobType();
+    return {
+        QStringLiteral("CREATE TABLE tenants ("
+                       "id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, key_quota INTEGER NOT NULL, "
+                       "created_at BIGINT NOT NULL)"),
+        QStringLiteral("CREATE TABLE users ("
+                       "id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL REFERENCES tenants(id), email TEXT NOT NULL, "
+                       "name TEXT NOT NULL, password_hash TEXT NOT NULL, platform_role TEXT NOT NULL DEFAULT '', "
+                       "created_at BIGINT NOT NULL)"),
+        // Login looks users up by address whatever its case; one account per address, platform-wide.
+        QStringLiteral("CREATE UNIQUE INDEX users_email ON users (LOWER(email))"),
+        QStringLiteral("CREATE INDEX users_tenant ON users (tenant_id)"),
+        QStringLiteral("CREATE TABLE workspaces ("
+                       "id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL REFERENCES tenants(id), name TEXT NOT NULL, "
+                       "description TEXT NOT NULL DEFAULT '', created_at BIGINT NOT NULL)"),
+        QStringLiteral("CREATE UNIQUE INDEX workspaces_tenant_name ON workspaces (tenant_id, name)"),
+        QStringLiteral("CREATE TABLE workspace_members ("
+                       "workspace_id TEXT NOT NULL REFERENCES workspaces(id), "
+                       "user_id TEXT NOT NULL REFERENCES users(id), role TEXT NOT NULL, "
+                       "PRIMARY KEY (workspace_id, user_id))"),
+        QStringLiteral("CREATE INDEX workspace_members_user ON workspace_members (user_id)"),
+        QStringLiteral("CREATE TABLE sessions ("
+                       "token_hash %1 PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id), "
+                       "tenant_id TEXT NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL)")
+            .arg(blob),
+        QStringLiteral("CREATE INDEX sessions_expires ON sessions (expires_at)"),
+        QStringLiteral("CREATE TABLE api_keys ("
+                       "id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL REFERENCES tenants(id), name TEXT NOT NULL, "
+                       "description TEXT NOT NULL DEFAULT '', role TEXT NOT NULL, "
+                       "workspace_id TEXT REFERENCES workspaces(id), enabled INTEGER NOT NULL, "
+                       "secret_hmac %1 NOT NULL, hint TEXT NOT NULL, created_by_type TEXT NOT NULL, "
+                       "created_by_id TEXT NOT NULL, created_by_name TEXT NOT NULL, created_at BIGINT NOT NULL, "
+                       "updated_at BIGINT NOT NULL, last_used_at BIGINT, last_used_ip TEXT, expires_at BIGINT, "
+                       "deleted_at BIGINT, replaces TEXT, replaced_by TEXT)")
+            .arg(blob),
+        // Every authenticated request starts here; unique so one value can never name two keys.
+        QStringLiteral("CREATE UNIQUE INDEX api_keys_hmac ON api_keys (secret_hmac)"),
+        // The key list and quota count never look at deleted keys, so the index leaves them out.
+        QStringLiteral("CREATE INDEX api_keys_list ON api_keys (tenant_id, created_at DESC, id DESC) "
+                       "WHERE deleted_at IS NULL"),
+        QStringLiteral("CREATE TABLE audit_events ("
+                       "id %1, tenant_id TEXT NOT NULL, occurred_at BIGINT NOT NULL, actor_type TEXT NOT NULL, "
+                       "actor_id TEXT, actor_name TEXT, action TEXT NOT NULL, target_type TEXT, target_id TEXT, "
+                       "target_name TEXT, workspace_id TEXT, outcome TEXT NOT NULL, http_status INTEGER, "
+                       "method TEXT, path TEXT, source_ip TEXT, user_agent TEXT, request_id TEXT, detail TEXT, "
+                       "prev_hash TEXT NOT NULL, hash TEXT NOT NULL)")
+            .arg(autoIdColumn()),
+        // Newest-first pages and the chain walk (and the tail read of every append).
+        QStringLiteral("CREATE INDEX audit_tenant_id ON audit_events (tenant_id, id)"),
+        // Per-key views: "requests made with this key" and "what was done to this key".
+        QStringLiteral("CREATE INDEX audit_tenant_actor ON audit_events (tenant_id, actor_id, id)"),
+        QStringLiteral("CREATE INDEX audit_tenant_target ON audit_events (tenant_id, target_id, id)"),
+        QStringLiteral("CREATE INDEX audit_tenant_time ON audit_events (tenant_id, occurred_at, id)"),
+        QStringLiteral("CREATE TABLE idempotency_keys ("
+                       "tenant_id TEXT NOT NULL, actor_id TEXT NOT NULL, idem_key TEXT NOT NULL, "
+                       "request_hash %1 NOT NULL, status INTEGER NOT NULL, sealed_response %1 NOT NULL, "
+                       "resource_id TEXT, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, "
+                       "PRIMARY KEY (tenant_id, actor_id, idem_key))")
+            .arg(blob),
+        QStringLiteral("CREATE INDEX idempotency_expires ON idempotency_keys (expires_at)"),
+    };
+}
+
+bool SqlStorage::migrate()
+{
+    if (!execStatement(QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                      "version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)")))
+        return false;
+    // The version is read inside the transaction so two processes starting at once cannot both migrate.
+    if (!begin())
+        return false;
+    const int current = schemaVersion();
+    if (current < 0) {
+        rollback();
+        return false;
+    }
+    if (current > LatestSchemaVersion) {
+        rollback();
+        setError(QStringLiteral("the database has schema version %1, newer than this server (%2)")
+                     .arg(current)
+                     .arg(LatestSchemaVersion));
+        return false;
+    }
+    for (int version = current + 1; version <= LatestSchemaVersion; ++version) {
+        for (const QString &statement : migrationStatements(version)) {
+            if (!execStatement(statement)) {
+                const QString error = m_lastError;
+                rollback();
+                setError(QStringLiteral("migration %1 failed: %2").arg(version).arg(error));
+                return false;
+            }
+        }
+        QSqlQuery query(m_db);
+        if (!run(query, QStringLiteral("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)"),
+                 {version, QDateTime::currentMSecsSinceEpoch()})) {
+            rollback();
+            return false;
+        }
+    }
+    return commit();
+}
+
+int SqlStorage::schemaVersion()
+{
+    QSqlQuery query(m_db);
+    if (!run(query, QStringLiteral("SELECT MAX(version) FROM schema_migrations")))
+        return -1;
+    return query.next() ? query.value(0).toInt() : 0;
+}
+
+bool SqlStorage::begin()
+{
+    if (m_depth == 0) {
+        if (!execStatement(beginStatement()))
+            return false;
+        m_rollbackOnly = false;
+    }
+    ++m_depth;
+    return true;
+}
+
+bool SqlStorage::commit()
+{
+    if (m_depth == 0) {
+        setError(QStringLiteral("commit() without begin()"));
+        return false;
+    }
+    if (--m_depth > 0)
+        return !m_rollbackOnly;
+    if (m_rollbackOnly) {
+        m_rollbackOnly = false;
+        execStatement(QStringLiteral("ROLLBACK"));
+        setError(QStringLiteral("the transaction was rolled back by an inner rollback()"));
+        return false;
+    }
+    if (!execStatement(QStringLiteral("COMMIT"))) {
+        // A failed COMMIT (busy, constraint deferred) leaves the transaction open: close it.
+        const QString error = m_lastError;
+        execStatement(QStringLiteral("ROLLBACK"));
+        setError(error);
+        return false;
+    }
+    return true;
+}
+
+void SqlStorage::rollback()
+{
+    if (m_depth == 0)
+        return;
+    if (--m_depth > 0) {
+        m_rollbackOnly = true;
+        return;
+    }
+    m_rollbackOnly = false;
+    execStatement(QStringLiteral("ROLLBACK"));
+}
+
+// --- tenants, users, workspaces ---
+
+bool SqlStorage::insertTenant(const TenantRecord &tenant)
+{
+    QSqlQuery q(m_db);
+    return run(q, QStringLiteral("INSERT INTO tenants (id, name, key_quota, created_at) VALUES (?, ?, ?, ?)"),
+               {tenant.id, tenant.name, tenant.keyQuota, tenant.createdAt});
+}
+
+std::optional<TenantRecord> SqlStorage::tenantById(const QString &id)
+{
+    QSqlQuery q(m_db);
+    if (!run(q, QStringLiteral("SELECT id, name, key_quota, created_at FROM tenants WHERE id = ?"), {id})
+        || !q.next())
+        return std::nullopt;
+    return tenantFromRow(q);
+}
+
+std::optional<TenantRecord> SqlStorage::tenantByName(const QString &name)
+{
+    QSqlQuery q(m_db);
+    if (!run(q, QStringLiteral("SELECT id, name, key_quota, created_at FROM tenants WHERE name = ?"), {name})
+        || !q.next())
+        return std::nullopt;
+    return tenantFromRow(q);
+}
+
+QList<TenantRecord> SqlStorage::tenants()
+{
+    QList<TenantRecord> out;
+    QSqlQuery q(m_db);
+    if (!run(q, QStringLiteral("SELECT id, name, key_quota, created_at FROM tenants ORDER BY name, id")))
+        return out;
+    while (q.next())
+        out.append(tenantFromRow(q));
+    return out;
+}
+
+bool SqlStorage::setKeyQuota(const QString &tenantId, int quota)
+{
+    QSqlQuery q(m_db);
+    if (!run(q, QStringLiteral("UPDATE tenants SET key_quota = ? WHERE id = ?"), {quota, tenantId}))
+        return false;
+    if (q.numRowsAffected() != 1) {
+        setError(QStringLiteral("no such tenant"));
+        return false;
+    }
+    return true;
+}
+
+bool SqlStorage::insertUser(const UserRecord &user)
+{
+    QSqlQuery q(m_db);
+    return run(q,
+               QStringLiteral("INSERT INTO users (id, tenant_id, email, name, password_hash, platform_role, created_at) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?)"),
+               {user.id, user.tenantId, user.email, text(user.name), user.passwordHash, text(user.platformRole),
+                user.createdAt});
+}
+
+std::optional<UserRecord> SqlStorage::userByEmail(const QString &email)
+{
+    QSqlQuery q(m_db);
+    // Lowered on both sides so the expression index on LOWER(email) answers it.
+    if (!run(q, QStringLiteral("SELECT %1 FROM users WHERE LOWER(email) = LOWER(?)").arg(UserColumns), {email})
+        || !q.next())
+        return std::nullopt;
+    return userFromRow(q);
+}
+
+std::optional<UserRecord> SqlStorage::userById(const QString &id)
+{
+    QSqlQuery q(m_db);
+    if (!run(q, QStringLiteral("SELECT %1 FROM users WHERE id = ?").arg(UserColumns), {id}) || !q.next())
+        return std::nullopt;
+    return userFromRow(q);
+}
+
+QList<WorkspaceRoleRecord> SqlStorage::workspaceRolesOf(const QString &userId)
+{
+    QList<WorkspaceRoleRecord> out;
+    QSqlQuery q(m_db);
+    if (!run(q,
+             QStringLiteral("SELECT m.workspace_id, w.name, m.role FROM workspace_members m "
+                            "JOIN workspaces w ON w.id = m.workspace_id WHERE m.user_id = ? ORDER BY w.name, w.id"),
+             {userId}))
+        return out;
+    while (q.next())
+        out.append(WorkspaceRoleRecord{q.value(0).toString(), q.value(1).toString(), q.value(2).toString()});
+    return out;
+}
+
+bool SqlStorage::insertWorkspace(const WorkspaceRecord &workspace)
+{
+    QSqlQuery q(m_db);
+    return run(q,
+               QStringLiteral("INSERT INTO workspaces (id, tenant_id, name, description, created_at) "
+                              "VALUES (?, ?, ?, ?, ?)"),
+               {workspace.id, workspace.tenantId, workspace.name, text(workspace.description), workspace.createdAt});
+}
+
+bool SqlStorage::insertWorkspaceMember(const QString &workspaceId, const QString &userId, const QString &role)
+{
+    QSqlQuery q(m_db);
+    return run(q, QStringLiteral("INSERT INTO workspace_members (workspace_id, user_id, role) VALUES (?, ?, ?)"),
+               {workspaceId, userId, role});
+}
+
+QList<WorkspaceRecord> SqlStorage::workspaces(const QString &tenantId)
+{
+    QList<WorkspaceRecord> out;
+    QSqlQuery q(m_db);
+    if (!run(q, QStringLiteral("SELECT %1 FROM workspaces WHERE tenant_id = ? ORDER BY name, id").arg(WorkspaceColumns),
+             {tenantId}))
+        return out;
+    while (q.next())
+        out.append(workspaceFromRow(q));
+    return out;
+}
+
+std::optional<WorkspaceRecord> SqlStorage::workspaceById(const QString &tenantId, const QString &id)
+{
+    QSqlQuery q(m_db);
+    if (!run(q, QStringLiteral("SELECT %1 FROM workspaces WHERE tenant_id = ? AND id = ?").arg(WorkspaceColumns),
+             {tenantId, id})
+        || !q.next())
+        return std::nullopt;
+    return workspaceFromRow(q);
+}
+
+// --- sessions ---
+
+bool SqlStorage::insertSession(const SessionRecord &session)
+{
+    QSqlQuery q(m_db);
+    return run(q,
+               QStringLiteral("INSERT INTO sessions (token_hash, user_id, tenant_id, created_at, expires_at) "
+                              "VALUES (?, ?, ?, ?, ?)"),
+               {session.tokenHash, session.userId, session.tenantId, session.createdAt, session.expiresAt});
+}
+
+std::optional<SessionRecord> SqlStorage::sessionByHash(const QByteArray &tokenHash)
+{
+    QSqlQuery q(m_db);
+    if (!run(q,
+             QStringLiteral("SELECT token_hash, user_id, tenant_id, created_at, expires_at FROM sessions "
+                            "WHERE token_hash = ?"),
+             {tokenHash})
+        || !q.next())
+        return std::nullopt;
+    return SessionRecord{q.value(0).toByteArray(), q.value(1).toString(), q.value(2).toString(),
+                         q.value(3).toLongLong(), q.value(4).toLongLong()};
+}
+
+bool SqlStorage::deleteSession(const QByteArray &tokenHash)
+{
+    QSqlQuery q(m_db);
+    return run(q, QStringLiteral("DELETE FROM sessions WHERE token_hash = ?"), {tokenHash});
+}
+
+bool SqlStorage::deleteExpiredSessions(qint64 now)
+{
+    QSqlQuery q(m_db);
+    return run(q, QStringLiteral("DELETE FROM sessions WHERE expires_at <= ?"), {now});
+}
+
+// --- API keys ---
+
+bool SqlStorage::insertApiKey(const ApiKeyRecord &key)
+{
+    QSqlQuery q(m_db);
+    return run(q,
+               QStringLiteral("INSERT INTO api_keys (id, tenant_id, name, description, role, workspace_id, enabled, "
+                              "secret_hmac, hint, created_by_type, created_by_id, created_by_name, created_at, "
+                              "updated_at, last_used_at, last_used_ip, expires_at, deleted_at, replaces, replaced_by) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+               {key.id,
+                key.tenantId,
+                text(key.name),
+                text(key.description),
+                key.role,
+                textOrNull(key.workspaceId),
+                key.enabled ? 1 : 0,
+                key.secretHmac,
+                text(key.hint),
+                text(key.createdByType),
+                text(key.createdById),
+                text(key.createdByName),
+                key.createdAt,
+                key.updatedAt,
+                timeOrNull(key.lastUsedAt),
+                textOrNull(key.lastUsedIp),
+                timeOrNull(key.expiresAt),
+                timeOrNull(key.deletedAt),
+                textOrNull(key.replaces),
+                textOrNull(key.replacedBy)});
+}
+
+std::optional<ApiKeyRecord> SqlStorage::oneApiKey(const QString &where, const QVariantList &values)
+{
+    QSqlQuery q(m_db);
+    if (!run(q, QStringLiteral("SELECT ") + KeyColumns + QStringLiteral(" WHERE ") + where, values) || !q.next())
+        return std::nullopt;
+    return keyFromRow(q);
+}
+
+std::optional<ApiKeyRecord> SqlStorage::apiKeyById(const QString &tenantId, const QString &id)
+{
+    return oneApiKey(QStringLiteral("k.tenant_id = ? AND k.id = ? AND k.deleted_at IS NULL"), {tenantId, id});
+}
+
+std::optional<ApiKeyRecord> SqlStorage::apiKeyByHmac(const QByteArray &hmac)
+{
+    return oneApiKey(QStringLiteral("k.secret_hmac = ?"), {hmac});
+}
+
+QList<ApiKeyRecord> SqlStorage::apiKeys(const ApiKeyQuery &query)
+{
+    QList<ApiKeyRecord> out;
+    QString sql = QStringLiteral("SELECT ") + KeyColumns
+                  + QStringLiteral(" WHERE k.tenant_id = ? AND k.deleted_at IS NULL");
+    QVariantList values{query.tenantId};
+
+    if (!query.workspaceScope.isEmpty()) {
+        sql += QStringLiteral(" AND k.workspace_id IN (%1)").arg(placeholders(query.workspaceScope.size()));
+        for (const QString &ws : query.workspaceScope)
+            values.append(ws);
+    }
+    if (!query.workspaceId.isEmpty()) {
+        sql += QStringLiteral(" AND k.workspace_id = ?");
+        values.append(query.workspaceId);
+    }
+
+    const QString &status = query.status;
+    if (status.isEmpty() || status == QLatin1StringView("all")) {
+    } else if (status == QLatin1StringView("enabled")) {
+        sql += QStringLiteral(" AND k.enabled = 1 AND (k.expires_at IS NULL OR k.expires_at > ?)");
+        values.append(query.now);
+    } else if (status == QLatin1StringView("disabled")) {
+        sql += QStringLiteral(" AND k.enabled = 0");
+    } else if (status == QLatin1StringView("expired")) {
+        sql += QStringLiteral(" AND k.expires_at IS NOT NULL AND k.expires_at <= ?");
+        values.append(query.now);
+    } else if (status == QLatin1StringView("stale")) {
+        // Never used counts from creation: a key minted and forgotten is as stale as one abandoned.
+        sql += QStringLiteral(" AND COALESCE(k.last_used_at, k.created_at) < ?");
+        values.append(query.staleBefore);
+    } else if (status == QLatin1StringView("rotation_due")) {
+        sql += QStringLiteral(" AND k.created_at < ?");
+        values.append(query.rotationBefore);
+    } else {
+        setError(QStringLiteral("unknown key status filter: %1").arg(status));
+        return out;
+    }
+
+    if (!query.text.isEmpty()) {
+        // Lowered on both sides: PostgreSQL's LIKE is case-sensitive. SQLite's LOWER() folds ASCII only.
+        const QString pattern = likeContains(query.text.toLower());
+        sql += QStringLiteral(" AND (LOWER(k.name) LIKE ? ESCAPE '\\' OR LOWER(k.description) LIKE ? ESCAPE '\\'"
+                              " OR LOWER(k.id) LIKE ? ESCAPE '\\' OR LOWER(k.created_by_name) LIKE ? ESCAPE '\\')");
+        for (int i = 0; i < 4; ++i)
+            values.append(pattern);
+    }
+
+    if (query.afterCreatedAt) {
+        // Written as a range on created_at plus a tie-break so both planners can seek the list index.
+        sql += QStringLiteral(" AND k.created_at <= ? AND (k.created_at < ? OR k.id < ?)");
+        values << *query.afterCreatedAt << *query.afterCreatedAt << query.afterId;
+    }
+    sql += QStringLiteral(" ORDER BY k.created_at DESC, k.id DESC LIMIT ?");
+    values.append(qMax(0, query.limit));
+
+    QSqlQuery q(m_db);
+    if (!run(q, sql, values))
+        return out;
+    while (q.next())
+        out.append(keyFromRow(q));
+    return out;
+}
+
+bool SqlStorage::updateApiKey(const ApiKeyRecord &key)
+{
+    QSqlQuery q(m_db);
+    if (!run(q,
+             QStringLiteral("UPDATE api_keys SET name = ?, description = ?, enabled = ?, replaced_by = ?, "
+                            "updated_at = ?, deleted_at = ? WHERE id = ? AND tenant_id = ?"),
+             {text(key.name), text(key.description), key.enabled ? 1 : 0, textOrNull(key.replacedBy), key.updatedAt,
+              timeOrNull(key.deletedAt), key.id, key.tenantId}))
+        return false;
+    if (q.numRowsAffected() != 1) {
+        setError(QStringLiteral("no such key in this tenant"));
+        return false;
+    }
+    return true;
+}
+
+bool SqlStorage::touchApiKey(const QString &id, qint64 usedAt, const QString &sourceIp)
+{
+    QSqlQuery q(m_db);
+    // Concurrent requests may finish out of order; last use only ever moves forward.
+    return run(q,
+               QStringLiteral("UPDATE api_keys SET last_used_at = ?, last_used_ip = ? "
+                              "WHERE id = ? AND (last_used_at IS NULL OR last_used_at <= ?)"),
+               {usedAt, textOrNull(sourceIp), id, usedAt});
+}
+
+int SqlStorage::countApiKeys(const QString &tenantId)
+{
+    QSqlQuery q(m_db);
+    if (!run(q, QStringLiteral("SELECT COUNT(*) FROM api_keys WHERE tenant_id = ? AND deleted_at IS NULL"),
+             {tenantId})
+        || !q.next())
+        return -1;
+    return q.value(0).toInt();
+}
+
+// --- audit ---
+
+bool SqlStorage::appendAudit(AuditRecord &record, QString (*hashFn)(const AuditRecord &))
+{
+    // The read of the previous hash and the insert must be one unit, or two appenders fork the chain.
+    if (!begin())
+        return false;
+    auto fail = [this] {
+        rollback();
+        return false;
+    };
+    if (!lockAuditChain(record.tenantId))
+        return fail();
+
+    if (!m_lastHashQuery) {
+        m_lastHashQuery = std::make_unique<QSqlQuery>(m_db);
+        m_lastHashQuery->setForwardOnly(true);
+        if (!m_lastHashQuery->prepare(
+                QStringLiteral("SELECT hash FROM audit_events WHERE tenant_id = ? ORDER BY id DESC LIMIT 1"))) {
+            setError(QStringLiteral("cannot prepare audit tail read"), *m_lastHashQuery);
+            m_lastHashQuery.reset();
+            return fail();
+        }
+    }
+    QSqlQuery &tail = *m_lastHashQuery;
+    tail.bindValue(0, text(record.tenantId));
+    if (!tail.exec()) {
+        setError(QStringLiteral("cannot read the audit chain tail"), tail);
+        return fail();
+    }
+    record.prevHash = tail.next() ? tail.value(0).toString() : GenesisHash;
+    tail.finish(); // an open read statement would keep SQLite from committing
+    record.hash = hashFn(record);
+
+    if (!m_insertAuditQuery) {
+        m_insertAuditQuery = std::make_unique<QSqlQuery>(m_db);
+        m_insertAuditQuery->setForwardOnly(true);
+        if (!m_insertAuditQuery->prepare(
+                QStringLiteral("INSERT INTO audit_events (tenant_id, occurred_at, actor_type, actor_id, actor_name, "
+                               "action, target_type, target_id, target_name, workspace_id, outcome, http_status, "
+                               "method, path, source_ip, user_agent, request_id, detail, prev_hash, hash) "
+                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"))) {
+            setError(QStringLiteral("cannot prepare audit insert"), *m_insertAuditQuery);
+            m_insertAuditQuery.reset();
+            return fail();
+        }
+    }
+    QSqlQuery &insert = *m_insertAuditQuery;
+    const QVariantList values{text(record.tenantId),
+                              record.occurredAt,
+                              text(record.actorType),
+                              textOrNull(record.actorId),
+                              textOrNull(record.actorName),
+                              text(record.action),
+                              textOrNull(record.targetType),
+                              textOrNull(record.targetId),
+                              textOrNull(record.targetName),
+                              textOrNull(record.workspaceId),
+                              text(record.outcome),
+                              record.httpStatus > 0 ? QVariant(record.httpStatus)
+                                                    : QVariant(QMetaType::fromType<int>()),
+                              textOrNull(record.method),
+                              textOrNull(record.path),
+                              textOrNull(record.sourceIp),
+                              textOrNull(record.userAgent),
+                              textOrNull(record.requestId),
+                              textOrNull(record.detail),
+                              record.prevHash,
+                              record.hash};
+    for (int i = 0; i < values.size(); ++i)
+        insert.bindValue(i, values.at(i));
+    if (!insert.exec() || !insert.next()) {
+        setError(QStringLiteral("cannot append the audit event"), insert);
+        insert.finish();
+        return fail();
+    }
+    record.id = insert.value(0).toLongLong();
+    insert.finish();
+    return commit();
+}
+
+QList<AuditRecord> SqlStorage::auditEvents(const AuditQuery &query)
+{
+    QList<AuditRecord> out;
+    QString sql;
+    QVariantList values;
+    const int limit = qMax(0, query.limit);
+    if (query.apiKeyId.isEmpty()) {
+        sql = QStringLiteral("SELECT ") + AuditColumns + QStringLiteral(" FROM audit_events");
+        auditConditions(query, &sql, &values);
+    } else {
+        // "actor OR target" as one predicate defeats both indexes; two seeks merged by id stay fast at any depth.
+        QString actorArm = QStringLiteral("SELECT ") + AuditColumns + QStringLiteral(" FROM audit_events");
+        auditConditions(query, &actorArm, &values);
+        actorArm += QStringLiteral(" AND actor_id = ? ORDER BY id DESC LIMIT ?");
+        values << query.apiKeyId << limit;
+        QString targetArm = QStringLiteral("SELECT ") + AuditColumns + QStringLiteral(" FROM audit_events");
+        auditConditions(query, &targetArm, &values);
+        targetArm += QStringLiteral(" AND target_id = ? ORDER BY id DESC LIMIT ?");
+        values << query.apiKeyId << limit;
+        // UNION (not ALL) drops the event whose actor and target are both the key.
+        sql = QStringLiteral("SELECT ") + AuditColumns + QStringLiteral(" FROM (SELECT * FROM (") + actorArm
+              + QStringLiteral(") AS by_actor UNION SELECT * FROM (") + targetArm
+              + QStringLiteral(") AS by_target) AS matched");
+    }
+    sql += QStringLiteral(" ORDER BY id DESC LIMIT ?");
+    values.append(limit);
+
+    QSqlQuery q(m_db);
+    if (!run(q, sql, values))
+        return out;
+    while (q.next())
+        out.append(auditFromRow(q));
+    return out;
+}
+
+QList<AuditRecord> SqlStorage::auditChain(const QString &tenantId, qint64 afterId, int limit)
+{
+    QList<AuditRecord> out;
+    QSqlQuery q(m_db);
+    if (!run(q,
+             QStringLiteral("SELECT ") + AuditColumns
+                 + QStringLiteral(" FROM audit_events WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?"),
+             {text(tenantId), afterId, qMax(0, limit)}))
+        return out;
+    while (q.next())
+        out.append(auditFromRow(q));
+    return out;
+}
+
+QStringList SqlStorage::auditTenants()
+{
+    QStringList out;
+    QSqlQuery q(m_db);
+    if (!run(q, QStringLiteral("SELECT DISTINCT tenant_id FROM audit_events ORDER BY tenant_id")))
+        return out;
+    while (q.next())
+        out.append(q.value(0).toString());
+    return out;
+}
+
+// --- idempotency ---
+
+std::optional<IdempotencyRecord> SqlStorage::idempotencyRecord(const QString &tenantId, const QString &actorId,
+                                                               const QString &key)
+{
+    QSqlQuery q(m_db);
+    if (!run(q,
+             QStringLiteral("SELECT tenant_id, actor_id, idem_key, request_hash, status, sealed_response, resource_id, "
+                            "created_at, expires_at FROM idempotency_keys "
+                            "WHERE tenant_id = ? AND actor_id = ? AND idem_key = ?"),
+             {tenantId, actorId, key})
+        || !q.next())
+        return std::nullopt;
+    IdempotencyRecord r;
+    r.tenantId = q.value(0).toString();
+    r.actorId = q.value(1).toString();
+    r.key = q.value(2).toString();
+    r.requestHash = q.value(3).toByteArray();
+    r.status = q.value(4).toInt();
+    r.sealedResponse = q.value(5).toByteArray();
+    r.resourceId = q.value(6).toString();
+    r.createdAt = q.value(7).toLongLong();
+    r.expiresAt = q.value(8).toLongLong();
+    return r;
+}
+
+bool SqlStorage::insertIdempotencyRecord(const IdempotencyRecord &record)
+{
+    if (!begin())
+        return false;
+    QSqlQuery q(m_db);
+    // An expired record with the same key must not block its reuse before the cleanup job runs.
+    if (!run(q,
+             QStringLiteral("DELETE FROM idempotency_keys WHERE tenant_id = ? AND actor_id = ? AND idem_key = ? "
+                            "AND expires_at <= ?"),
+             {record.tenantId, record.actorId, record.key, record.createdAt})
+        || !run(q,
+                QStringLiteral("INSERT INTO idempotency_keys (tenant_id, actor_id, idem_key, request_hash, status, "
+                               "sealed_response, resource_id, created_at, expires_at) "
+                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                {record.tenantId, record.actorId, record.key, record.requestHash, record.status,
+                 record.sealedResponse, textOrNull(record.resourceId), record.createdAt, record.expiresAt})) {
+        rollback();
+        return false;
+    }
+    return commit();
+}
+
+bool SqlStorage::deleteExpiredIdempotencyRecords(qint64 now)
+{
+    QSqlQuery q(m_db);
+    return run(q, QStringLiteral("DELETE FROM idempotency_keys WHERE expires_at <= ?"), {now});
+}
+
+} // namespace datarecs::server

@@ -1,0 +1,119 @@
+#pragma once
+
+#include "Storage.h"
+
+#include <QSqlDatabase>
+#include <QSqlQuery>
+
+#include <memory>
+
+namespace datarecs::server {
+
+/// Storage over Qt SQL with SQL that both SQLite and PostgreSQL accept. Backends derive from it,
+/// open the connection and answer the few dialect hooks below; everything else is shared so the
+/// two backends cannot drift apart in behaviour.
+class SqlStorage : public Storage
+{
+public:
+    ~SqlStorage() override;
+
+    bool open() override;
+    QString lastError() const override { return m_lastError; }
+    int schemaVersion() override;
+
+    bool begin() override;
+    bool commit() override;
+    void rollback() override;
+
+    bool insertTenant(const TenantRecord &tenant) override;
+    std::optional<TenantRecord> tenantById(const QString &id) override;
+    std::optional<TenantRecord> tenantByName(const QString &name) override;
+    QList<TenantRecord> tenants() override;
+    bool setKeyQuota(const QString &tenantId, int quota) override;
+
+    bool insertUser(const UserRecord &user) override;
+    std::optional<UserRecord> userByEmail(const QString &email) override;
+    std::optional<UserRecord> userById(const QString &id) override;
+    QList<WorkspaceRoleRecord> workspaceRolesOf(const QString &userId) override;
+
+    bool insertWorkspace(const WorkspaceRecord &workspace) override;
+    bool insertWorkspaceMember(const QString &workspaceId, const QString &userId, const QString &role) override;
+    QList<WorkspaceRecord> workspaces(const QString &tenantId) override;
+    std::optional<WorkspaceRecord> workspaceById(const QString &tenantId, const QString &id) override;
+
+    bool insertSession(const SessionRecord &session) override;
+    std::optional<SessionRecord> sessionByHash(const QByteArray &tokenHash) override;
+    bool deleteSession(const QByteArray &tokenHash) override;
+    bool deleteExpiredSessions(qint64 now) override;
+
+    bool insertApiKey(const ApiKeyRecord &key) override;
+    std::optional<ApiKeyRecord> apiKeyById(const QString &tenantId, const QString &id) override;
+    QList<ApiKeyRecord> apiKeys(const ApiKeyQuery &query) override;
+    std::optional<ApiKeyRecord> apiKeyByHmac(const QByteArray &hmac) override;
+    bool updateApiKey(const ApiKeyRecord &key) override;
+    bool touchApiKey(const QString &id, qint64 usedAt, const QString &sourceIp) override;
+    int countApiKeys(const QString &tenantId) override;
+
+    bool appendAudit(AuditRecord &record, QString (*hashFn)(const AuditRecord &)) override;
+    QList<AuditRecord> auditEvents(const AuditQuery &query) override;
+    QList<AuditRecord> auditChain(const QString &tenantId, qint64 afterId, int limit) override;
+    QStringList auditTenants() override;
+
+    std::optional<IdempotencyRecord> idempotencyRecord(const QString &tenantId, const QString &actorId,
+                                                       const QString &key) override;
+    bool insertIdempotencyRecord(const IdempotencyRecord &record) override;
+    bool deleteExpiredIdempotencyRecords(qint64 now) override;
+
+    /// The underlying connection, for maintenance tools and tests that must reach past the interface
+    /// (for example to tamper with a row on purpose). Not for the request path.
+    QSqlDatabase connection() const { return m_db; }
+
+    /// Highest migration version this build knows.
+    static constexpr int LatestSchemaVersion = 1;
+
+protected:
+    SqlStorage() = default;
+
+    /// Opens m_db (driver, file or server, per-connection settings). Called once by open().
+    virtual bool openConnection() = 0;
+
+    // Dialect hooks. Defaults are standard SQL; backends override what their engine spells differently.
+
+    /// Column definition of an auto-assigned, increasing 64-bit primary key.
+    virtual QString autoIdColumn() const = 0;
+    /// Type name of a byte-string column.
+    virtual QString blobType() const = 0;
+    /// Statements of one migration step. The default builds the portable schema with the hooks above.
+    virtual QStringList migrationStatements(int version) const;
+    /// Statement that opens a transaction.
+    virtual QString beginStatement() const { return QStringLiteral("BEGIN"); }
+    /// Serialises appenders of one tenant's audit chain inside the current transaction, so two
+    /// writers cannot both extend the same previous hash. SQLite already serialises writers.
+    virtual bool lockAuditChain(const QString &tenantId)
+    {
+        Q_UNUSED(tenantId);
+        return true;
+    }
+
+    /// Drops the prepared statements and closes m_db; backends call it before removing the connection.
+    void closeConnection();
+    bool run(QSqlQuery &query, const QString &sql, const QVariantList &values = {});
+    bool execStatement(const QString &sql);
+    bool setError(const QString &context, const QSqlQuery &query);
+    void setError(const QString &message) { m_lastError = message; }
+
+    QSqlDatabase m_db;
+
+private:
+    bool migrate();
+    std::optional<ApiKeyRecord> oneApiKey(const QString &where, const QVariantList &values);
+
+    QString m_lastError;
+    int m_depth = 0; // nesting of begin()
+    bool m_rollbackOnly = false; // an inner rollback() dooms the outer transaction
+    // appendAudit runs on every key request and thousands of times while seeding: keep it prepared.
+    std::unique_ptr<QSqlQuery> m_lastHashQuery;
+    std::unique_ptr<QSqlQuery> m_insertAuditQuery;
+};
+
+} // namespace datarecs::server
