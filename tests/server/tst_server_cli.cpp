@@ -1,0 +1,267 @@
+// The datarecs-server command line as an operator meets it: help, clear refusals of bad arguments,
+// unusable directories and taken ports, init printing the Owner's password once, TLS, tampering
+// caught by audit-verify, and quotas set from the command line.
+#include <QDir>
+#include <QFile>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QSslError>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+class ServerCli : public QObject
+{
+    Q_OBJECT
+
+private:
+    struct Run
+    {
+        int exitCode = -1;
+        QString out;
+        QString err;
+    };
+
+    static Run run(const QStringList &arguments, int timeoutMs = 60000)
+    {
+        QProcess p;
+        p.start(QStringLiteral(DATARECS_SERVER_BINARY), arguments);
+        p.waitForFinished(timeoutMs);
+        return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+    }
+
+    static quint16 freePort()
+    {
+        QTcpServer s;
+        s.listen(QHostAddress::LocalHost, 0);
+        return s.serverPort();
+    }
+
+    /// Starts `serve` and waits for its "listening" line; the process is returned running.
+    static std::unique_ptr<QProcess> serve(const QStringList &extra, QString *url)
+    {
+        auto p = std::make_unique<QProcess>();
+        p->setProcessChannelMode(QProcess::SeparateChannels);
+        p->start(QStringLiteral(DATARECS_SERVER_BINARY), QStringList{QStringLiteral("serve")} + extra);
+        QByteArray out;
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < 60000 && p->state() != QProcess::NotRunning) {
+            p->waitForReadyRead(200);
+            out += p->readAllStandardOutput();
+            const qsizetype at = out.indexOf("listening on ");
+            if (at >= 0 && out.indexOf('\n', at) > 0) {
+                *url = QString::fromUtf8(out.mid(at + 13, out.indexOf('\n', at) - at - 13));
+                return p;
+            }
+        }
+        return p;
+    }
+
+    static QByteArray get(const QString &url, int *status, bool ignoreSslErrors = false)
+    {
+        QNetworkAccessManager nam;
+        QNetworkReply *reply = nam.get(QNetworkRequest(QUrl(url)));
+        if (ignoreSslErrors)
+            QObject::connect(reply, &QNetworkReply::sslErrors, reply, [reply] { reply->ignoreSslErrors(); });
+        QSignalSpy done(reply, &QNetworkReply::finished);
+        done.wait(20000);
+        *status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const QByteArray body = reply->readAll();
+        delete reply;
+        return body;
+    }
+
+    static void stop(QProcess &p)
+    {
+        p.terminate();
+        if (!p.waitForFinished(10000))
+            p.kill();
+    }
+
+private slots:
+    void help_onEveryCommand()
+    {
+        const Run overview = run({QStringLiteral("--help")});
+        QCOMPARE(overview.exitCode, 0);
+        for (const char *command : {"serve", "init", "audit-verify", "set-quota"}) {
+            QVERIFY2(overview.out.contains(QLatin1StringView(command)), command);
+            const Run help = run({QLatin1StringView(command), QStringLiteral("--help")});
+            QCOMPARE(help.exitCode, 0);
+            QVERIFY2(help.out.contains(QStringLiteral("--data-dir")), command);
+            QVERIFY2(help.out.contains(QStringLiteral("Example")), command);
+        }
+    }
+
+    void badArguments_exitTwoWithAReason()
+    {
+        const Run noCommand = run({});
+        QCOMPARE(noCommand.exitCode, 2);
+        const Run unknown = run({QStringLiteral("launch")});
+        QCOMPARE(unknown.exitCode, 2);
+        QVERIFY(unknown.err.contains(QStringLiteral("unknown command 'launch'")));
+        const Run badOption = run({QStringLiteral("serve"), QStringLiteral("--data-dri"), QStringLiteral("x")});
+        QCOMPARE(badOption.exitCode, 2);
+        QVERIFY(badOption.err.contains(QStringLiteral("data-dri")));
+        QTemporaryDir dir;
+        const Run badListen = run({QStringLiteral("serve"), QStringLiteral("--data-dir"), dir.path(),
+                                   QStringLiteral("--listen"), QStringLiteral("nowhere")});
+        QCOMPARE(badListen.exitCode, 2);
+        QVERIFY(badListen.err.contains(QStringLiteral("HOST:PORT")));
+        const Run halfTls = run({QStringLiteral("serve"), QStringLiteral("--data-dir"), dir.path(),
+                                 QStringLiteral("--tls-cert"), QStringLiteral("c.pem")});
+        QCOMPARE(halfTls.exitCode, 2);
+    }
+
+    void unusableDataDirectory_isRefused()
+    {
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("a-file"));
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.close();
+        const Run r = run({QStringLiteral("serve"), QStringLiteral("--data-dir"), file});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(QStringLiteral("cannot use data directory")), qPrintable(r.err));
+        const Run missing = run({QStringLiteral("audit-verify"), QStringLiteral("--data-dir"),
+                                 dir.filePath(QStringLiteral("nothing-here"))});
+        QCOMPARE(missing.exitCode, 1);
+        QVERIFY(missing.err.contains(QStringLiteral("does not exist")));
+    }
+
+    void takenPort_isReportedClearly()
+    {
+        QTcpServer squatter;
+        QVERIFY(squatter.listen(QHostAddress::LocalHost, 0));
+        QTemporaryDir dir;
+        const Run r = run({QStringLiteral("serve"), QStringLiteral("--data-dir"), dir.path(), QStringLiteral("--listen"),
+                           QStringLiteral("127.0.0.1:%1").arg(squatter.serverPort())});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(QStringLiteral("cannot listen on")), qPrintable(r.err));
+    }
+
+    void init_printsOwnerPasswordOnce_andTheOwnerCanSignIn()
+    {
+        QTemporaryDir dir;
+        const Run r = run({QStringLiteral("init"), QStringLiteral("--data-dir"), dir.path(), QStringLiteral("--tenant"),
+                           QStringLiteral("Initech"), QStringLiteral("--owner-email"), QStringLiteral("Ops@Initech.example"),
+                           QStringLiteral("--workspace"), QStringLiteral("Payroll")});
+        QCOMPARE(r.exitCode, 0);
+        const qsizetype at = r.out.indexOf(QStringLiteral("password"));
+        QVERIFY(at > 0);
+        const QString password = r.out.mid(r.out.indexOf(QStringLiteral(": "), at) + 2).trimmed();
+        QCOMPARE(password.size(), 20);
+        const Run again = run({QStringLiteral("init"), QStringLiteral("--data-dir"), dir.path(), QStringLiteral("--tenant"),
+                               QStringLiteral("Initech"), QStringLiteral("--owner-email"), QStringLiteral("x@y.example")});
+        QCOMPARE(again.exitCode, 1);
+        QVERIFY(again.err.contains(QStringLiteral("already exists")));
+        QVERIFY(!again.out.contains(password));
+
+        QString url;
+        auto server = serve({QStringLiteral("--data-dir"), dir.path(), QStringLiteral("--listen"),
+                             QStringLiteral("127.0.0.1:%1").arg(freePort())},
+                            &url);
+        QVERIFY(!url.isEmpty());
+        QNetworkAccessManager nam;
+        QNetworkRequest request(QUrl(url + QStringLiteral("/v1/auth/login")));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+        QNetworkReply *reply = nam.post(request, QJsonDocument(QJsonObject{{QStringLiteral("email"), QStringLiteral("ops@initech.example")},
+                                                                           {QStringLiteral("password"), password}})
+                                                     .toJson());
+        QSignalSpy done(reply, &QNetworkReply::finished);
+        QVERIFY(done.wait(20000));
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        delete reply;
+        stop(*server);
+        QCOMPARE(server->exitCode(), 0);
+        QVERIFY2(!server->readAllStandardError().contains(password.toUtf8()), "the password reached the log");
+    }
+
+    void tls_servesHttps()
+    {
+        QTemporaryDir dir;
+        const QString cert = dir.filePath(QStringLiteral("cert.pem"));
+        const QString key = dir.filePath(QStringLiteral("key.pem"));
+        QProcess openssl;
+        openssl.start(QStringLiteral("openssl"),
+                      {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"),
+                       QStringLiteral("-nodes"), QStringLiteral("-keyout"), key, QStringLiteral("-out"), cert,
+                       QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1")});
+        QVERIFY(openssl.waitForFinished(60000));
+        QCOMPARE(openssl.exitCode(), 0);
+        QString url;
+        auto server = serve({QStringLiteral("--data-dir"), dir.filePath(QStringLiteral("data")), QStringLiteral("--listen"),
+                             QStringLiteral("127.0.0.1:%1").arg(freePort()), QStringLiteral("--tls-cert"), cert,
+                             QStringLiteral("--tls-key"), key},
+                            &url);
+        QVERIFY2(url.startsWith(QStringLiteral("https://")), qPrintable(url));
+        int status = 0;
+        const QByteArray body = get(url + QStringLiteral("/v1/health"), &status, true);
+        QCOMPARE(status, 200);
+        QVERIFY(body.contains("\"ok\""));
+        stop(*server);
+    }
+
+    void auditVerify_findsTheTamperedEvent()
+    {
+        QTemporaryDir dir;
+        QString url;
+        auto server = serve({QStringLiteral("--data-dir"), dir.path(), QStringLiteral("--listen"),
+                             QStringLiteral("127.0.0.1:%1").arg(freePort()), QStringLiteral("--demo")},
+                            &url);
+        QVERIFY(!url.isEmpty());
+        stop(*server);
+        const Run intact = run({QStringLiteral("audit-verify"), QStringLiteral("--data-dir"), dir.path()});
+        QCOMPARE(intact.exitCode, 0);
+        QVERIFY(intact.out.contains(QStringLiteral("intact")));
+
+        qint64 victim = 0;
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("tamper"));
+            db.setDatabaseName(dir.filePath(QStringLiteral("datarecs.db")));
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("SELECT id FROM audit_events ORDER BY id LIMIT 1 OFFSET 500")) && q.next());
+            victim = q.value(0).toLongLong();
+            QVERIFY(q.exec(QStringLiteral("UPDATE audit_events SET detail = 'rewritten by an intruder' WHERE id = %1")
+                               .arg(victim)));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("tamper"));
+        const Run broken = run({QStringLiteral("audit-verify"), QStringLiteral("--data-dir"), dir.path()});
+        QCOMPARE(broken.exitCode, 1);
+        QVERIFY2(broken.out.contains(QStringLiteral("BROKEN at event %1").arg(victim)), qPrintable(broken.out));
+    }
+
+    void setQuota_changesWhatTheTenantMayHold()
+    {
+        QTemporaryDir dir;
+        QVERIFY(run({QStringLiteral("init"), QStringLiteral("--data-dir"), dir.path(), QStringLiteral("--tenant"),
+                     QStringLiteral("Small"), QStringLiteral("--owner-email"), QStringLiteral("o@small.example")})
+                    .exitCode
+                == 0);
+        const Run set = run({QStringLiteral("set-quota"), QStringLiteral("--data-dir"), dir.path(),
+                             QStringLiteral("--tenant"), QStringLiteral("Small"), QStringLiteral("--limit"),
+                             QStringLiteral("3")});
+        QCOMPARE(set.exitCode, 0);
+        QVERIFY(set.out.contains(QStringLiteral("3 API keys")));
+        const Run bad = run({QStringLiteral("set-quota"), QStringLiteral("--data-dir"), dir.path(),
+                             QStringLiteral("--tenant"), QStringLiteral("Small"), QStringLiteral("--limit"),
+                             QStringLiteral("zero")});
+        QCOMPARE(bad.exitCode, 2);
+        const Run unknown = run({QStringLiteral("set-quota"), QStringLiteral("--data-dir"), dir.path(),
+                                 QStringLiteral("--tenant"), QStringLiteral("Nobody"), QStringLiteral("--limit"),
+                                 QStringLiteral("3")});
+        QCOMPARE(unknown.exitCode, 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(ServerCli)
+#include "tst_server_cli.moc"

@@ -1,0 +1,249 @@
+// The server's building blocks, each checked for what a client would notice: routing answers,
+// strict input checking, cursors that cannot be replayed elsewhere, formats on the wire, and that
+// secrets stay sealed.
+#include "KeyFormat.h"
+#include "core/Redaction.h"
+#include "core/WireFormat.h"
+#include "crypto/Random.h"
+#include "crypto/ServerKeyring.h"
+#include "http/ApiRequest.h"
+#include "http/Cursor.h"
+#include "http/JsonInput.h"
+#include "http/QueryInput.h"
+#include "http/Router.h"
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace datarecs;
+using namespace datarecs::server;
+
+class ServerUnits : public QObject
+{
+    Q_OBJECT
+
+private:
+    static QString problemType(const ApiResponse &r)
+    {
+        return QJsonDocument::fromJson(r.body).object().value(QStringLiteral("type")).toString();
+    }
+    static ApiRequest jsonRequest(const QByteArray &body)
+    {
+        ApiRequest r;
+        r.method = "POST";
+        r.path = QStringLiteral("/v1/api-keys");
+        r.headers.insert("content-type", "application/json; charset=utf-8");
+        r.body = body;
+        return r;
+    }
+
+private slots:
+    void keyFormat_composedKeysPassAndAnyChangeFails()
+    {
+        for (int i = 0; i < 200; ++i) {
+            const QString key = KeyFormat::compose(Random::base62(int(KeyFormat::RandomLength)));
+            QCOMPARE(key.size(), KeyFormat::TotalLength);
+            QVERIFY(KeyFormat::isValid(key));
+            QString typo = key;
+            const qsizetype at = 4 + (i % (KeyFormat::TotalLength - 4));
+            typo[at] = typo.at(at) == u'a' ? u'b' : u'a';
+            QCOMPARE(KeyFormat::check(typo), KeyFormat::Check::BadChecksum);
+        }
+        const QString key = KeyFormat::compose(Random::base62(int(KeyFormat::RandomLength)));
+        QCOMPARE(KeyFormat::check(key.toUpper()), KeyFormat::Check::WrongPrefix);
+        QCOMPARE(KeyFormat::check(key.chopped(1)), KeyFormat::Check::WrongLength);
+        QCOMPARE(KeyFormat::check(key.left(10) + u'-' + key.mid(11)), KeyFormat::Check::BadCharacter);
+        QVERIFY(KeyFormat::hint(key).endsWith(key.right(4)));
+        QVERIFY(!KeyFormat::hint(key).contains(key.mid(4, 26)));
+    }
+
+    void router_knownPathOtherMethod_answersAllowedMethods()
+    {
+        Router router;
+        const auto ok = [](RequestContext &) { return ApiResponse::noContent(); };
+        router.add({"GET", QStringLiteral("/v1/api-keys").split(u'/'), ok, true, {}});
+        router.add({"POST", QStringLiteral("/v1/api-keys/lookup").split(u'/'), ok, true, {}});
+        router.add({"GET", QStringLiteral("/v1/api-keys/{id}").split(u'/'), ok, true, {}});
+        router.add({"DELETE", QStringLiteral("/v1/api-keys/{id}").split(u'/'), ok, true, {}});
+
+        const Router::Match get = router.match("GET", QStringLiteral("/v1/api-keys/key_abc"));
+        QVERIFY(get.route);
+        QCOMPARE(get.params, QStringList{QStringLiteral("key_abc")});
+        const Router::Match lookup = router.match("POST", QStringLiteral("/v1/api-keys/lookup"));
+        QVERIFY(lookup.route);
+        QVERIFY(lookup.params.isEmpty());
+        const Router::Match put = router.match("PUT", QStringLiteral("/v1/api-keys/key_abc"));
+        QVERIFY(!put.route);
+        QCOMPARE(put.allowed, (QByteArrayList{"GET", "DELETE"}));
+        const Router::Match missing = router.match("GET", QStringLiteral("/v1/api-keys/key_abc/nope"));
+        QVERIFY(!missing.route);
+        QVERIFY(missing.allowed.isEmpty());
+        QVERIFY(!router.match("GET", QStringLiteral("/v1/api-keys//")).route);
+    }
+
+    void cursor_replayedUnderOtherFiltersOrListIsRefused()
+    {
+        const QString fp = Cursor::fingerprint({QStringLiteral("enabled"), QStringLiteral("ci")});
+        const QString cursor = Cursor::encode(QStringLiteral("api-keys"), fp, {{QStringLiteral("i"), 42}});
+        const auto decoded = Cursor::decode(cursor, QStringLiteral("api-keys"), fp);
+        QVERIFY(decoded);
+        QCOMPARE(decoded->value(QStringLiteral("i")).toInt(), 42);
+        QVERIFY(!Cursor::decode(cursor, QStringLiteral("audit-events"), fp));
+        QVERIFY(!Cursor::decode(cursor, QStringLiteral("api-keys"), Cursor::fingerprint({QStringLiteral("all")})));
+        QVERIFY(!Cursor::decode(QStringLiteral("not a cursor!"), QStringLiteral("api-keys"), fp));
+        QVERIFY(!Cursor::decode(QString(600, u'A'), QStringLiteral("api-keys"), fp));
+        // Filters ("a","bc") and ("ab","c") must not share a fingerprint.
+        QVERIFY(Cursor::fingerprint({QStringLiteral("a"), QStringLiteral("bc")})
+                != Cursor::fingerprint({QStringLiteral("ab"), QStringLiteral("c")}));
+    }
+
+    void jsonInput_collectsEveryProblemAtOnce()
+    {
+        QJsonObject body;
+        QVERIFY(!JsonInput::parse(jsonRequest(R"({"name": 5, "role": "admin", "colour": "red", "description": "x"})"),
+                                  &body));
+        JsonInput input(body, {QStringLiteral("name"), QStringLiteral("role"), QStringLiteral("description")});
+        QVERIFY(!input.string(QStringLiteral("name"), true, 1, 100));
+        QCOMPARE(input.string(QStringLiteral("role"), true, 1, 40).value_or(QString()), QStringLiteral("admin"));
+        QVERIFY(!input.ok());
+        const QJsonObject problem = QJsonDocument::fromJson(input.problem().body).object();
+        QCOMPARE(problem.value(QStringLiteral("status")).toInt(), 400);
+        const QJsonArray errors = problem.value(QStringLiteral("errors")).toArray();
+        QCOMPARE(errors.size(), 2);
+        QStringList fields;
+        for (const QJsonValue &e : errors)
+            fields << e.toObject().value(QStringLiteral("field")).toString();
+        QVERIFY(fields.contains(QStringLiteral("colour")));
+        QVERIFY(fields.contains(QStringLiteral("name")));
+    }
+
+    void jsonInput_refusesBadBodies_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QByteArray>("contentType");
+        QTest::addColumn<QString>("type");
+        QTest::newRow("malformed") << QByteArray("{\"name\":") << QByteArray("application/json")
+                                   << QStringLiteral("invalid-json");
+        QTest::newRow("array") << QByteArray("[1,2]") << QByteArray("application/json") << QStringLiteral("invalid-json");
+        QTest::newRow("invalid utf-8") << QByteArray("{\"name\":\"\xff\xfe\"}") << QByteArray("application/json")
+                                       << QStringLiteral("invalid-json");
+        QTest::newRow("form encoded") << QByteArray("name=x") << QByteArray("application/x-www-form-urlencoded")
+                                      << QStringLiteral("unsupported-media-type");
+        QTest::newRow("no content type") << QByteArray("{}") << QByteArray() << QStringLiteral("unsupported-media-type");
+    }
+    void jsonInput_refusesBadBodies()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(QByteArray, contentType);
+        QFETCH(QString, type);
+        ApiRequest request = jsonRequest(body);
+        request.headers.insert("content-type", contentType);
+        QJsonObject out;
+        const auto problem = JsonInput::parse(request, &out);
+        QVERIFY(problem);
+        QCOMPARE(problemType(*problem), QStringLiteral("https://datarecs.dev/problems/") + type);
+    }
+
+    void jsonInput_textRules()
+    {
+        QJsonObject body{{QStringLiteral("name"), QStringLiteral("  deploy  ")},
+                         {QStringLiteral("bell"), QStringLiteral("a\u0007b")},
+                         {QStringLiteral("long"), QString(101, u'x')},
+                         {QStringLiteral("notes"), QStringLiteral("line one\nline two")}};
+        JsonInput input(body, body.keys());
+        QCOMPARE(*input.string(QStringLiteral("name"), true, 1, 100), QStringLiteral("deploy"));
+        QVERIFY(!input.string(QStringLiteral("bell"), true, 1, 100));
+        QVERIFY(!input.string(QStringLiteral("long"), true, 1, 100));
+        QVERIFY(!input.string(QStringLiteral("notes"), true, 0, 500));
+        QVERIFY(input.string(QStringLiteral("notes"), true, 0, 500, JsonInput::Text::MultiLine));
+    }
+
+    void queryInput_unknownRepeatedOrOutOfRangeParameters()
+    {
+        QueryInput unknown(QUrlQuery(QStringLiteral("limt=5")), {QStringLiteral("limit")});
+        QVERIFY(unknown.problem());
+        QueryInput repeated(QUrlQuery(QStringLiteral("limit=5&limit=6")), {QStringLiteral("limit")});
+        QVERIFY(repeated.problem());
+        QueryInput range(QUrlQuery(QStringLiteral("limit=0")), {QStringLiteral("limit")});
+        range.integer(QStringLiteral("limit"), 1, 200, 50);
+        QVERIFY(range.problem());
+        QueryInput good(QUrlQuery(QStringLiteral("limit=7&since=2026-01-02T03:04:05Z")),
+                        {QStringLiteral("limit"), QStringLiteral("since")});
+        QCOMPARE(good.integer(QStringLiteral("limit"), 1, 200, 50), 7);
+        QCOMPARE(*good.timestamp(QStringLiteral("since")), 1767323045000LL);
+        QVERIFY(!good.problem());
+    }
+
+    void wireFormat_timestamps()
+    {
+        QCOMPARE(WireFormat::timestamp(0), QStringLiteral("1970-01-01T00:00:00.000Z"));
+        QCOMPARE(*WireFormat::parseTimestamp(QStringLiteral("2026-11-27T12:00:00.5+01:00")), 1795777200500LL);
+        QCOMPARE(*WireFormat::parseTimestamp(QStringLiteral("2026-11-27T11:00:00.123456Z")), 1795777200123LL);
+        QVERIFY(!WireFormat::parseTimestamp(QStringLiteral("2026-11-27T12:00:00")));
+        QVERIFY(!WireFormat::parseTimestamp(QStringLiteral("2026-13-27T12:00:00Z")));
+        QVERIFY(!WireFormat::parseTimestamp(QStringLiteral("yesterday")));
+    }
+
+    void wireFormat_csvQuotesAndDefusesFormulas()
+    {
+        AuditRecord e;
+        e.id = 7;
+        e.actorName = QStringLiteral("=HYPERLINK(\"x\")");
+        e.userAgent = QStringLiteral("agent, with comma");
+        const QByteArray row = WireFormat::auditCsvRow(e);
+        QVERIFY(row.contains("\"'=HYPERLINK(\"\"x\"\")\""));
+        QVERIFY(row.contains("\"agent, with comma\""));
+        QVERIFY(row.endsWith("\r\n"));
+        QCOMPARE(row.count(','), WireFormat::auditCsvHeader().count(',') + 1); // one comma sits inside quotes
+    }
+
+    void redaction_hidesCredentialShapes()
+    {
+        const QString key = KeyFormat::compose(Random::base62(int(KeyFormat::RandomLength)));
+        const QString redacted = redactSecrets(QStringLiteral("/v1/api-keys/") + key + QStringLiteral("?x=drs_abcdef"));
+        QVERIFY(!redacted.contains(key));
+        QVERIFY(!redacted.contains(QStringLiteral("drs_abcdef")));
+        QCOMPARE(redactSecrets(QStringLiteral("/v1/api-keys/key_abc")), QStringLiteral("/v1/api-keys/key_abc"));
+    }
+
+    void keyring_persistsAndSealsUnderContext()
+    {
+        QTemporaryDir dir;
+        QByteArray first;
+        {
+            ServerKeyring keyring;
+            QString error;
+            QVERIFY2(keyring.load(dir.path(), &error), qPrintable(error));
+            first = keyring.hmac("value");
+            const QByteArray sealed = keyring.seal("plain", "context-a");
+            QVERIFY(!sealed.contains("plain"));
+            bool ok = false;
+            QCOMPARE(keyring.open(sealed, "context-a", &ok), QByteArray("plain"));
+            QVERIFY(ok);
+            keyring.open(sealed, "context-b", &ok);
+            QVERIFY(!ok);
+        }
+        const QString masterPath = dir.filePath(QStringLiteral("master.key"));
+        const QFileDevice::Permissions perms = QFile::permissions(masterPath);
+        QVERIFY(perms.testFlag(QFileDevice::ReadOwner));
+        QVERIFY(!(perms & (QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ReadOther
+                           | QFileDevice::WriteOther)));
+        ServerKeyring again;
+        QString error;
+        QVERIFY(again.load(dir.path(), &error));
+        QCOMPARE(again.hmac("value"), first);
+        QVERIFY(ServerKeyring::equal(first, again.hmac("value")));
+        QVERIFY(!ServerKeyring::equal(first, again.hmac("other")));
+
+        // A master key readable by others is refused rather than used.
+        QFile::setPermissions(masterPath, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadOther);
+        ServerKeyring loose;
+        QVERIFY(!loose.load(dir.path(), &error));
+        QVERIFY2(error.contains(QStringLiteral("chmod 600")), qPrintable(error));
+    }
+};
+
+QTEST_GUILESS_MAIN(ServerUnits)
+#include "tst_server_units.moc"
