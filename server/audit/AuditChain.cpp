@@ -83,8 +83,7 @@ VerifyResult verify(Storage &storage, const QString &tenantId)
             expectedPrev = record.hash;
             afterId = record.id;
         }
-        if (batch.size() < BatchSize)
-            break;
+        if (batch.size() < BatchSize) break;
     }
     return result;
 }

@@ -14,10 +14,10 @@ QString hashOf(const AuditRecord &record);
 struct VerifyResult
 {
     bool ok = true;
-    qint64 checked = 0; // events examined, the broken one included
+    qint64 checked = 0;  // events examined, the broken one included
     qint64 brokenId = 0; // first event whose link or hash is wrong; 0 when ok
-    QString reason; // "hash mismatch", "prev_hash mismatch", or a storage error
-    QString tenantId; // the chain brokenId belongs to ("" = events of no tenant)
+    QString reason;      // "hash mismatch", "prev_hash mismatch", or a storage error
+    QString tenantId;    // the chain brokenId belongs to ("" = events of no tenant)
 };
 
 /// Walks one tenant's chain oldest first and reports the first event that does not follow from

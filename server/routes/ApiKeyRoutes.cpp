@@ -262,7 +262,10 @@ ApiResponse ApiKeyRoutes::mint(RequestContext &rc, const NewKey &spec, const std
         if (!m_context.storage.updateApiKey(old))
             return Problem::internalError();
         answer.insert(QStringLiteral("replaces"), WireFormat::apiKey(old, rc.now));
-        rc.detail = QStringLiteral("replaces %1").arg(old.id);
+        // A rotation is recorded against the key being rotated, naming its replacement, so the old
+        // key's history ends with the event that replaced it.
+        rc.setTarget(old);
+        rc.detail = QStringLiteral("replacement %1").arg(key.id);
     }
     ApiResponse response = ApiResponse::json(201, answer);
     response.setHeader("Location", "/v1/api-keys/" + key.id.toLatin1());

@@ -29,8 +29,7 @@ QVariant timeOrNull(const std::optional<qint64> &value)
 
 std::optional<qint64> optionalTime(const QVariant &value)
 {
-    if (value.isNull())
-        return std::nullopt;
+    if (value.isNull()) return std::nullopt;
     return value.toLongLong();
 }
 
@@ -57,7 +56,8 @@ QString likeContains(const QString &text)
 }
 
 const QString KeyColumns = QStringLiteral(
-    "k.id, k.tenant_id, k.name, k.description, k.role, k.workspace_id, w.name, k.enabled, k.secret_hmac, k.hint, "
+    "k.id, k.tenant_id, k.name, k.description, k.role, k.workspace_id, w.name, k.enabled, k.secret_hmac, "
+    "k.hint, "
     "k.created_by_type, k.created_by_id, k.created_by_name, k.created_at, k.updated_at, k.last_used_at, "
     "k.last_used_ip, k.expires_at, k.deleted_at, k.replaces, k.replaced_by "
     "FROM api_keys k LEFT JOIN workspaces w ON w.id = k.workspace_id");
@@ -89,9 +89,10 @@ ApiKeyRecord keyFromRow(const QSqlQuery &q)
     return k;
 }
 
-const QString AuditColumns = QStringLiteral(
-    "id, tenant_id, occurred_at, actor_type, actor_id, actor_name, action, target_type, target_id, target_name, "
-    "workspace_id, outcome, http_status, method, path, source_ip, user_agent, request_id, detail, prev_hash, hash");
+const QString AuditColumns = QStringLiteral("id, tenant_id, occurred_at, actor_type, actor_id, actor_name, "
+                                            "action, target_type, target_id, target_name, "
+                                            "workspace_id, outcome, http_status, method, path, source_ip, "
+                                            "user_agent, request_id, detail, prev_hash, hash");
 
 AuditRecord auditFromRow(const QSqlQuery &q)
 {
@@ -122,7 +123,8 @@ AuditRecord auditFromRow(const QSqlQuery &q)
 
 TenantRecord tenantFromRow(const QSqlQuery &q)
 {
-    return TenantRecord{q.value(0).toString(), q.value(1).toString(), q.value(2).toInt(), q.value(3).toLongLong()};
+    return TenantRecord{q.value(0).toString(), q.value(1).toString(), q.value(2).toInt(),
+                        q.value(3).toLongLong()};
 }
 
 UserRecord userFromRow(const QSqlQuery &q)
@@ -140,11 +142,12 @@ UserRecord userFromRow(const QSqlQuery &q)
 
 WorkspaceRecord workspaceFromRow(const QSqlQuery &q)
 {
-    return WorkspaceRecord{q.value(0).toString(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString(),
-                           q.value(4).toLongLong()};
+    return WorkspaceRecord{q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
+                           q.value(3).toString(), q.value(4).toLongLong()};
 }
 
-const QString UserColumns = QStringLiteral("id, tenant_id, email, name, password_hash, platform_role, created_at");
+const QString UserColumns =
+    QStringLiteral("id, tenant_id, email, name, password_hash, platform_role, created_at");
 const QString WorkspaceColumns = QStringLiteral("id, tenant_id, name, description, created_at");
 
 // The WHERE conditions an audit page shares between its plain form and each arm of the api-key union.
@@ -199,8 +202,7 @@ void SqlStorage::closeConnection()
     m_lastHashQuery.reset();
     m_insertAuditQuery.reset();
     if (m_db.isValid()) {
-        if (m_depth > 0)
-            execStatement(QStringLiteral("ROLLBACK"));
+        if (m_depth > 0) execStatement(QStringLiteral("ROLLBACK"));
         m_depth = 0;
         m_db.close();
     }
@@ -209,28 +211,24 @@ void SqlStorage::closeConnection()
 
 bool SqlStorage::open()
 {
-    if (!openConnection())
-        return false;
+    if (!openConnection()) return false;
     return migrate();
 }
 
 bool SqlStorage::run(QSqlQuery &query, const QString &sql, const QVariantList &values)
 {
     query.setForwardOnly(true);
-    if (!query.prepare(sql))
-        return setError(QStringLiteral("cannot prepare statement"), query);
+    if (!query.prepare(sql)) return setError(QStringLiteral("cannot prepare statement"), query);
     for (const QVariant &value : values)
         query.addBindValue(value);
-    if (!query.exec())
-        return setError(QStringLiteral("statement failed"), query);
+    if (!query.exec()) return setError(QStringLiteral("statement failed"), query);
     return true;
 }
 
 bool SqlStorage::execStatement(const QString &sql)
 {
     QSqlQuery query(m_db);
-    if (!query.exec(sql))
-        return setError(sql, query);
+    if (!query.exec(sql)) return setError(sql, query);
     return true;
 }
 
@@ -243,23 +241,24 @@ bool SqlStorage::setError(const QString &context, const QSqlQuery &query)
 
 QStringList SqlStorage::migrationStatements(int version) const
 {
-    if (version != 1)
-        return {};
+    if (version != 1) return {};
     const QString blob = blobType();
     return {
         QStringLiteral("CREATE TABLE tenants ("
                        "id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, key_quota INTEGER NOT NULL, "
                        "created_at BIGINT NOT NULL)"),
-        QStringLiteral("CREATE TABLE users ("
-                       "id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL REFERENCES tenants(id), email TEXT NOT NULL, "
-                       "name TEXT NOT NULL, password_hash TEXT NOT NULL, platform_role TEXT NOT NULL DEFAULT '', "
-                       "created_at BIGINT NOT NULL)"),
+        QStringLiteral(
+            "CREATE TABLE users ("
+            "id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL REFERENCES tenants(id), email TEXT NOT NULL, "
+            "name TEXT NOT NULL, password_hash TEXT NOT NULL, platform_role TEXT NOT NULL DEFAULT '', "
+            "created_at BIGINT NOT NULL)"),
         // Login looks users up by address whatever its case; one account per address, platform-wide.
         QStringLiteral("CREATE UNIQUE INDEX users_email ON users (LOWER(email))"),
         QStringLiteral("CREATE INDEX users_tenant ON users (tenant_id)"),
-        QStringLiteral("CREATE TABLE workspaces ("
-                       "id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL REFERENCES tenants(id), name TEXT NOT NULL, "
-                       "description TEXT NOT NULL DEFAULT '', created_at BIGINT NOT NULL)"),
+        QStringLiteral(
+            "CREATE TABLE workspaces ("
+            "id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL REFERENCES tenants(id), name TEXT NOT NULL, "
+            "description TEXT NOT NULL DEFAULT '', created_at BIGINT NOT NULL)"),
         QStringLiteral("CREATE UNIQUE INDEX workspaces_tenant_name ON workspaces (tenant_id, name)"),
         QStringLiteral("CREATE TABLE workspace_members ("
                        "workspace_id TEXT NOT NULL REFERENCES workspaces(id), "
@@ -271,26 +270,28 @@ QStringList SqlStorage::migrationStatements(int version) const
                        "tenant_id TEXT NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL)")
             .arg(blob),
         QStringLiteral("CREATE INDEX sessions_expires ON sessions (expires_at)"),
-        QStringLiteral("CREATE TABLE api_keys ("
-                       "id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL REFERENCES tenants(id), name TEXT NOT NULL, "
-                       "description TEXT NOT NULL DEFAULT '', role TEXT NOT NULL, "
-                       "workspace_id TEXT REFERENCES workspaces(id), enabled INTEGER NOT NULL, "
-                       "secret_hmac %1 NOT NULL, hint TEXT NOT NULL, created_by_type TEXT NOT NULL, "
-                       "created_by_id TEXT NOT NULL, created_by_name TEXT NOT NULL, created_at BIGINT NOT NULL, "
-                       "updated_at BIGINT NOT NULL, last_used_at BIGINT, last_used_ip TEXT, expires_at BIGINT, "
-                       "deleted_at BIGINT, replaces TEXT, replaced_by TEXT)")
+        QStringLiteral(
+            "CREATE TABLE api_keys ("
+            "id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL REFERENCES tenants(id), name TEXT NOT NULL, "
+            "description TEXT NOT NULL DEFAULT '', role TEXT NOT NULL, "
+            "workspace_id TEXT REFERENCES workspaces(id), enabled INTEGER NOT NULL, "
+            "secret_hmac %1 NOT NULL, hint TEXT NOT NULL, created_by_type TEXT NOT NULL, "
+            "created_by_id TEXT NOT NULL, created_by_name TEXT NOT NULL, created_at BIGINT NOT NULL, "
+            "updated_at BIGINT NOT NULL, last_used_at BIGINT, last_used_ip TEXT, expires_at BIGINT, "
+            "deleted_at BIGINT, replaces TEXT, replaced_by TEXT)")
             .arg(blob),
         // Every authenticated request starts here; unique so one value can never name two keys.
         QStringLiteral("CREATE UNIQUE INDEX api_keys_hmac ON api_keys (secret_hmac)"),
         // The key list and quota count never look at deleted keys, so the index leaves them out.
         QStringLiteral("CREATE INDEX api_keys_list ON api_keys (tenant_id, created_at DESC, id DESC) "
                        "WHERE deleted_at IS NULL"),
-        QStringLiteral("CREATE TABLE audit_events ("
-                       "id %1, tenant_id TEXT NOT NULL, occurred_at BIGINT NOT NULL, actor_type TEXT NOT NULL, "
-                       "actor_id TEXT, actor_name TEXT, action TEXT NOT NULL, target_type TEXT, target_id TEXT, "
-                       "target_name TEXT, workspace_id TEXT, outcome TEXT NOT NULL, http_status INTEGER, "
-                       "method TEXT, path TEXT, source_ip TEXT, user_agent TEXT, request_id TEXT, detail TEXT, "
-                       "prev_hash TEXT NOT NULL, hash TEXT NOT NULL)")
+        QStringLiteral(
+            "CREATE TABLE audit_events ("
+            "id %1, tenant_id TEXT NOT NULL, occurred_at BIGINT NOT NULL, actor_type TEXT NOT NULL, "
+            "actor_id TEXT, actor_name TEXT, action TEXT NOT NULL, target_type TEXT, target_id TEXT, "
+            "target_name TEXT, workspace_id TEXT, outcome TEXT NOT NULL, http_status INTEGER, "
+            "method TEXT, path TEXT, source_ip TEXT, user_agent TEXT, request_id TEXT, detail TEXT, "
+            "prev_hash TEXT NOT NULL, hash TEXT NOT NULL)")
             .arg(autoIdColumn()),
         // Newest-first pages and the chain walk (and the tail read of every append).
         QStringLiteral("CREATE INDEX audit_tenant_id ON audit_events (tenant_id, id)"),
@@ -314,8 +315,7 @@ bool SqlStorage::migrate()
                                       "version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)")))
         return false;
     // The version is read inside the transaction so two processes starting at once cannot both migrate.
-    if (!begin())
-        return false;
+    if (!begin()) return false;
     const int current = schemaVersion();
     if (current < 0) {
         rollback();
@@ -350,16 +350,14 @@ bool SqlStorage::migrate()
 int SqlStorage::schemaVersion()
 {
     QSqlQuery query(m_db);
-    if (!run(query, QStringLiteral("SELECT MAX(version) FROM schema_migrations")))
-        return -1;
+    if (!run(query, QStringLiteral("SELECT MAX(version) FROM schema_migrations"))) return -1;
     return query.next() ? query.value(0).toInt() : 0;
 }
 
 bool SqlStorage::begin()
 {
     if (m_depth == 0) {
-        if (!execStatement(beginStatement()))
-            return false;
+        if (!execStatement(beginStatement())) return false;
         m_rollbackOnly = false;
     }
     ++m_depth;
@@ -372,8 +370,7 @@ bool SqlStorage::commit()
         setError(QStringLiteral("commit() without begin()"));
         return false;
     }
-    if (--m_depth > 0)
-        return !m_rollbackOnly;
+    if (--m_depth > 0) return !m_rollbackOnly;
     if (m_rollbackOnly) {
         m_rollbackOnly = false;
         execStatement(QStringLiteral("ROLLBACK"));
@@ -392,8 +389,7 @@ bool SqlStorage::commit()
 
 void SqlStorage::rollback()
 {
-    if (m_depth == 0)
-        return;
+    if (m_depth == 0) return;
     if (--m_depth > 0) {
         m_rollbackOnly = true;
         return;
@@ -414,8 +410,8 @@ bool SqlStorage::insertTenant(const TenantRecord &tenant)
 std::optional<TenantRecord> SqlStorage::tenantById(const QString &id)
 {
     QSqlQuery q(m_db);
-    if (!run(q, QStringLiteral("SELECT id, name, key_quota, created_at FROM tenants WHERE id = ?"), {id})
-        || !q.next())
+    if (!run(q, QStringLiteral("SELECT id, name, key_quota, created_at FROM tenants WHERE id = ?"), {id}) ||
+        !q.next())
         return std::nullopt;
     return tenantFromRow(q);
 }
@@ -423,8 +419,9 @@ std::optional<TenantRecord> SqlStorage::tenantById(const QString &id)
 std::optional<TenantRecord> SqlStorage::tenantByName(const QString &name)
 {
     QSqlQuery q(m_db);
-    if (!run(q, QStringLiteral("SELECT id, name, key_quota, created_at FROM tenants WHERE name = ?"), {name})
-        || !q.next())
+    if (!run(q, QStringLiteral("SELECT id, name, key_quota, created_at FROM tenants WHERE name = ?"),
+             {name}) ||
+        !q.next())
         return std::nullopt;
     return tenantFromRow(q);
 }
@@ -456,18 +453,23 @@ bool SqlStorage::insertUser(const UserRecord &user)
 {
     QSqlQuery q(m_db);
     return run(q,
-               QStringLiteral("INSERT INTO users (id, tenant_id, email, name, password_hash, platform_role, created_at) "
-                              "VALUES (?, ?, ?, ?, ?, ?, ?)"),
-               {user.id, user.tenantId, user.email, text(user.name), user.passwordHash, text(user.platformRole),
-                user.createdAt});
+               QStringLiteral(
+                   "INSERT INTO users (id, tenant_id, email, name, password_hash, platform_role, created_at) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?)"),
+               {user.id, user.tenantId, user.email, text(user.name), user.passwordHash,
+                text(user.platformRole), user.createdAt});
 }
 
 std::optional<UserRecord> SqlStorage::userByEmail(const QString &email)
 {
     QSqlQuery q(m_db);
-    // Lowered on both sides so the expression index on LOWER(email) answers it.
-    if (!run(q, QStringLiteral("SELECT %1 FROM users WHERE LOWER(email) = LOWER(?)").arg(UserColumns), {email})
-        || !q.next())
+    // Lowered on both sides by the database (so both agree on what "lower" means) and matched
+    // against the expression index on LOWER(email). The cast spares PostgreSQL guessing the type.
+    if (!run(q,
+             QStringLiteral("SELECT %1 FROM users WHERE LOWER(email) = LOWER(CAST(? AS TEXT))")
+                 .arg(UserColumns),
+             {email}) ||
+        !q.next())
         return std::nullopt;
     return userFromRow(q);
 }
@@ -485,8 +487,9 @@ QList<WorkspaceRoleRecord> SqlStorage::workspaceRolesOf(const QString &userId)
     QList<WorkspaceRoleRecord> out;
     QSqlQuery q(m_db);
     if (!run(q,
-             QStringLiteral("SELECT m.workspace_id, w.name, m.role FROM workspace_members m "
-                            "JOIN workspaces w ON w.id = m.workspace_id WHERE m.user_id = ? ORDER BY w.name, w.id"),
+             QStringLiteral(
+                 "SELECT m.workspace_id, w.name, m.role FROM workspace_members m "
+                 "JOIN workspaces w ON w.id = m.workspace_id WHERE m.user_id = ? ORDER BY w.name, w.id"),
              {userId}))
         return out;
     while (q.next())
@@ -497,16 +500,18 @@ QList<WorkspaceRoleRecord> SqlStorage::workspaceRolesOf(const QString &userId)
 bool SqlStorage::insertWorkspace(const WorkspaceRecord &workspace)
 {
     QSqlQuery q(m_db);
-    return run(q,
-               QStringLiteral("INSERT INTO workspaces (id, tenant_id, name, description, created_at) "
-                              "VALUES (?, ?, ?, ?, ?)"),
-               {workspace.id, workspace.tenantId, workspace.name, text(workspace.description), workspace.createdAt});
+    return run(
+        q,
+        QStringLiteral("INSERT INTO workspaces (id, tenant_id, name, description, created_at) "
+                       "VALUES (?, ?, ?, ?, ?)"),
+        {workspace.id, workspace.tenantId, workspace.name, text(workspace.description), workspace.createdAt});
 }
 
 bool SqlStorage::insertWorkspaceMember(const QString &workspaceId, const QString &userId, const QString &role)
 {
     QSqlQuery q(m_db);
-    return run(q, QStringLiteral("INSERT INTO workspace_members (workspace_id, user_id, role) VALUES (?, ?, ?)"),
+    return run(q,
+               QStringLiteral("INSERT INTO workspace_members (workspace_id, user_id, role) VALUES (?, ?, ?)"),
                {workspaceId, userId, role});
 }
 
@@ -514,7 +519,9 @@ QList<WorkspaceRecord> SqlStorage::workspaces(const QString &tenantId)
 {
     QList<WorkspaceRecord> out;
     QSqlQuery q(m_db);
-    if (!run(q, QStringLiteral("SELECT %1 FROM workspaces WHERE tenant_id = ? ORDER BY name, id").arg(WorkspaceColumns),
+    if (!run(q,
+             QStringLiteral("SELECT %1 FROM workspaces WHERE tenant_id = ? ORDER BY name, id")
+                 .arg(WorkspaceColumns),
              {tenantId}))
         return out;
     while (q.next())
@@ -525,9 +532,10 @@ QList<WorkspaceRecord> SqlStorage::workspaces(const QString &tenantId)
 std::optional<WorkspaceRecord> SqlStorage::workspaceById(const QString &tenantId, const QString &id)
 {
     QSqlQuery q(m_db);
-    if (!run(q, QStringLiteral("SELECT %1 FROM workspaces WHERE tenant_id = ? AND id = ?").arg(WorkspaceColumns),
-             {tenantId, id})
-        || !q.next())
+    if (!run(q,
+             QStringLiteral("SELECT %1 FROM workspaces WHERE tenant_id = ? AND id = ?").arg(WorkspaceColumns),
+             {tenantId, id}) ||
+        !q.next())
         return std::nullopt;
     return workspaceFromRow(q);
 }
@@ -549,8 +557,8 @@ std::optional<SessionRecord> SqlStorage::sessionByHash(const QByteArray &tokenHa
     if (!run(q,
              QStringLiteral("SELECT token_hash, user_id, tenant_id, created_at, expires_at FROM sessions "
                             "WHERE token_hash = ?"),
-             {tokenHash})
-        || !q.next())
+             {tokenHash}) ||
+        !q.next())
         return std::nullopt;
     return SessionRecord{q.value(0).toByteArray(), q.value(1).toString(), q.value(2).toString(),
                          q.value(3).toLongLong(), q.value(4).toLongLong()};
@@ -574,10 +582,11 @@ bool SqlStorage::insertApiKey(const ApiKeyRecord &key)
 {
     QSqlQuery q(m_db);
     return run(q,
-               QStringLiteral("INSERT INTO api_keys (id, tenant_id, name, description, role, workspace_id, enabled, "
-                              "secret_hmac, hint, created_by_type, created_by_id, created_by_name, created_at, "
-                              "updated_at, last_used_at, last_used_ip, expires_at, deleted_at, replaces, replaced_by) "
-                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+               QStringLiteral(
+                   "INSERT INTO api_keys (id, tenant_id, name, description, role, workspace_id, enabled, "
+                   "secret_hmac, hint, created_by_type, created_by_id, created_by_name, created_at, "
+                   "updated_at, last_used_at, last_used_ip, expires_at, deleted_at, replaces, replaced_by) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
                {key.id,
                 key.tenantId,
                 text(key.name),
@@ -603,7 +612,8 @@ bool SqlStorage::insertApiKey(const ApiKeyRecord &key)
 std::optional<ApiKeyRecord> SqlStorage::oneApiKey(const QString &where, const QVariantList &values)
 {
     QSqlQuery q(m_db);
-    if (!run(q, QStringLiteral("SELECT ") + KeyColumns + QStringLiteral(" WHERE ") + where, values) || !q.next())
+    if (!run(q, QStringLiteral("SELECT ") + KeyColumns + QStringLiteral(" WHERE ") + where, values) ||
+        !q.next())
         return std::nullopt;
     return keyFromRow(q);
 }
@@ -621,8 +631,8 @@ std::optional<ApiKeyRecord> SqlStorage::apiKeyByHmac(const QByteArray &hmac)
 QList<ApiKeyRecord> SqlStorage::apiKeys(const ApiKeyQuery &query)
 {
     QList<ApiKeyRecord> out;
-    QString sql = QStringLiteral("SELECT ") + KeyColumns
-                  + QStringLiteral(" WHERE k.tenant_id = ? AND k.deleted_at IS NULL");
+    QString sql = QStringLiteral("SELECT ") + KeyColumns +
+                  QStringLiteral(" WHERE k.tenant_id = ? AND k.deleted_at IS NULL");
     QVariantList values{query.tenantId};
 
     if (!query.workspaceScope.isEmpty()) {
@@ -660,8 +670,9 @@ QList<ApiKeyRecord> SqlStorage::apiKeys(const ApiKeyQuery &query)
     if (!query.text.isEmpty()) {
         // Lowered on both sides: PostgreSQL's LIKE is case-sensitive. SQLite's LOWER() folds ASCII only.
         const QString pattern = likeContains(query.text.toLower());
-        sql += QStringLiteral(" AND (LOWER(k.name) LIKE ? ESCAPE '\\' OR LOWER(k.description) LIKE ? ESCAPE '\\'"
-                              " OR LOWER(k.id) LIKE ? ESCAPE '\\' OR LOWER(k.created_by_name) LIKE ? ESCAPE '\\')");
+        sql += QStringLiteral(
+            " AND (LOWER(k.name) LIKE ? ESCAPE '\\' OR LOWER(k.description) LIKE ? ESCAPE '\\'"
+            " OR LOWER(k.id) LIKE ? ESCAPE '\\' OR LOWER(k.created_by_name) LIKE ? ESCAPE '\\')");
         for (int i = 0; i < 4; ++i)
             values.append(pattern);
     }
@@ -675,8 +686,7 @@ QList<ApiKeyRecord> SqlStorage::apiKeys(const ApiKeyQuery &query)
     values.append(qMax(0, query.limit));
 
     QSqlQuery q(m_db);
-    if (!run(q, sql, values))
-        return out;
+    if (!run(q, sql, values)) return out;
     while (q.next())
         out.append(keyFromRow(q));
     return out;
@@ -688,8 +698,8 @@ bool SqlStorage::updateApiKey(const ApiKeyRecord &key)
     if (!run(q,
              QStringLiteral("UPDATE api_keys SET name = ?, description = ?, enabled = ?, replaced_by = ?, "
                             "updated_at = ?, deleted_at = ? WHERE id = ? AND tenant_id = ?"),
-             {text(key.name), text(key.description), key.enabled ? 1 : 0, textOrNull(key.replacedBy), key.updatedAt,
-              timeOrNull(key.deletedAt), key.id, key.tenantId}))
+             {text(key.name), text(key.description), key.enabled ? 1 : 0, textOrNull(key.replacedBy),
+              key.updatedAt, timeOrNull(key.deletedAt), key.id, key.tenantId}))
         return false;
     if (q.numRowsAffected() != 1) {
         setError(QStringLiteral("no such key in this tenant"));
@@ -712,8 +722,8 @@ int SqlStorage::countApiKeys(const QString &tenantId)
 {
     QSqlQuery q(m_db);
     if (!run(q, QStringLiteral("SELECT COUNT(*) FROM api_keys WHERE tenant_id = ? AND deleted_at IS NULL"),
-             {tenantId})
-        || !q.next())
+             {tenantId}) ||
+        !q.next())
         return -1;
     return q.value(0).toInt();
 }
@@ -723,20 +733,18 @@ int SqlStorage::countApiKeys(const QString &tenantId)
 bool SqlStorage::appendAudit(AuditRecord &record, QString (*hashFn)(const AuditRecord &))
 {
     // The read of the previous hash and the insert must be one unit, or two appenders fork the chain.
-    if (!begin())
-        return false;
+    if (!begin()) return false;
     auto fail = [this] {
         rollback();
         return false;
     };
-    if (!lockAuditChain(record.tenantId))
-        return fail();
+    if (!lockAuditChain(record.tenantId)) return fail();
 
     if (!m_lastHashQuery) {
         m_lastHashQuery = std::make_unique<QSqlQuery>(m_db);
         m_lastHashQuery->setForwardOnly(true);
-        if (!m_lastHashQuery->prepare(
-                QStringLiteral("SELECT hash FROM audit_events WHERE tenant_id = ? ORDER BY id DESC LIMIT 1"))) {
+        if (!m_lastHashQuery->prepare(QStringLiteral(
+                "SELECT hash FROM audit_events WHERE tenant_id = ? ORDER BY id DESC LIMIT 1"))) {
             setError(QStringLiteral("cannot prepare audit tail read"), *m_lastHashQuery);
             m_lastHashQuery.reset();
             return fail();
@@ -755,11 +763,11 @@ bool SqlStorage::appendAudit(AuditRecord &record, QString (*hashFn)(const AuditR
     if (!m_insertAuditQuery) {
         m_insertAuditQuery = std::make_unique<QSqlQuery>(m_db);
         m_insertAuditQuery->setForwardOnly(true);
-        if (!m_insertAuditQuery->prepare(
-                QStringLiteral("INSERT INTO audit_events (tenant_id, occurred_at, actor_type, actor_id, actor_name, "
-                               "action, target_type, target_id, target_name, workspace_id, outcome, http_status, "
-                               "method, path, source_ip, user_agent, request_id, detail, prev_hash, hash) "
-                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"))) {
+        if (!m_insertAuditQuery->prepare(QStringLiteral(
+                "INSERT INTO audit_events (tenant_id, occurred_at, actor_type, actor_id, actor_name, "
+                "action, target_type, target_id, target_name, workspace_id, outcome, http_status, "
+                "method, path, source_ip, user_agent, request_id, detail, prev_hash, hash) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"))) {
             setError(QStringLiteral("cannot prepare audit insert"), *m_insertAuditQuery);
             m_insertAuditQuery.reset();
             return fail();
@@ -809,7 +817,8 @@ QList<AuditRecord> SqlStorage::auditEvents(const AuditQuery &query)
         sql = QStringLiteral("SELECT ") + AuditColumns + QStringLiteral(" FROM audit_events");
         auditConditions(query, &sql, &values);
     } else {
-        // "actor OR target" as one predicate defeats both indexes; two seeks merged by id stay fast at any depth.
+        // "actor OR target" as one predicate defeats both indexes; two seeks merged by id stay fast at any
+        // depth.
         QString actorArm = QStringLiteral("SELECT ") + AuditColumns + QStringLiteral(" FROM audit_events");
         auditConditions(query, &actorArm, &values);
         actorArm += QStringLiteral(" AND actor_id = ? ORDER BY id DESC LIMIT ?");
@@ -819,16 +828,15 @@ QList<AuditRecord> SqlStorage::auditEvents(const AuditQuery &query)
         targetArm += QStringLiteral(" AND target_id = ? ORDER BY id DESC LIMIT ?");
         values << query.apiKeyId << limit;
         // UNION (not ALL) drops the event whose actor and target are both the key.
-        sql = QStringLiteral("SELECT ") + AuditColumns + QStringLiteral(" FROM (SELECT * FROM (") + actorArm
-              + QStringLiteral(") AS by_actor UNION SELECT * FROM (") + targetArm
-              + QStringLiteral(") AS by_target) AS matched");
+        sql = QStringLiteral("SELECT ") + AuditColumns + QStringLiteral(" FROM (SELECT * FROM (") + actorArm +
+              QStringLiteral(") AS by_actor UNION SELECT * FROM (") + targetArm +
+              QStringLiteral(") AS by_target) AS matched");
     }
     sql += QStringLiteral(" ORDER BY id DESC LIMIT ?");
     values.append(limit);
 
     QSqlQuery q(m_db);
-    if (!run(q, sql, values))
-        return out;
+    if (!run(q, sql, values)) return out;
     while (q.next())
         out.append(auditFromRow(q));
     return out;
@@ -839,8 +847,8 @@ QList<AuditRecord> SqlStorage::auditChain(const QString &tenantId, qint64 afterI
     QList<AuditRecord> out;
     QSqlQuery q(m_db);
     if (!run(q,
-             QStringLiteral("SELECT ") + AuditColumns
-                 + QStringLiteral(" FROM audit_events WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?"),
+             QStringLiteral("SELECT ") + AuditColumns +
+                 QStringLiteral(" FROM audit_events WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?"),
              {text(tenantId), afterId, qMax(0, limit)}))
         return out;
     while (q.next())
@@ -852,8 +860,7 @@ QStringList SqlStorage::auditTenants()
 {
     QStringList out;
     QSqlQuery q(m_db);
-    if (!run(q, QStringLiteral("SELECT DISTINCT tenant_id FROM audit_events ORDER BY tenant_id")))
-        return out;
+    if (!run(q, QStringLiteral("SELECT DISTINCT tenant_id FROM audit_events ORDER BY tenant_id"))) return out;
     while (q.next())
         out.append(q.value(0).toString());
     return out;
@@ -861,16 +868,17 @@ QStringList SqlStorage::auditTenants()
 
 // --- idempotency ---
 
-std::optional<IdempotencyRecord> SqlStorage::idempotencyRecord(const QString &tenantId, const QString &actorId,
-                                                               const QString &key)
+std::optional<IdempotencyRecord> SqlStorage::idempotencyRecord(const QString &tenantId,
+                                                               const QString &actorId, const QString &key)
 {
     QSqlQuery q(m_db);
     if (!run(q,
-             QStringLiteral("SELECT tenant_id, actor_id, idem_key, request_hash, status, sealed_response, resource_id, "
-                            "created_at, expires_at FROM idempotency_keys "
-                            "WHERE tenant_id = ? AND actor_id = ? AND idem_key = ?"),
-             {tenantId, actorId, key})
-        || !q.next())
+             QStringLiteral(
+                 "SELECT tenant_id, actor_id, idem_key, request_hash, status, sealed_response, resource_id, "
+                 "created_at, expires_at FROM idempotency_keys "
+                 "WHERE tenant_id = ? AND actor_id = ? AND idem_key = ?"),
+             {tenantId, actorId, key}) ||
+        !q.next())
         return std::nullopt;
     IdempotencyRecord r;
     r.tenantId = q.value(0).toString();
@@ -887,20 +895,21 @@ std::optional<IdempotencyRecord> SqlStorage::idempotencyRecord(const QString &te
 
 bool SqlStorage::insertIdempotencyRecord(const IdempotencyRecord &record)
 {
-    if (!begin())
-        return false;
+    if (!begin()) return false;
     QSqlQuery q(m_db);
     // An expired record with the same key must not block its reuse before the cleanup job runs.
     if (!run(q,
-             QStringLiteral("DELETE FROM idempotency_keys WHERE tenant_id = ? AND actor_id = ? AND idem_key = ? "
-                            "AND expires_at <= ?"),
-             {record.tenantId, record.actorId, record.key, record.createdAt})
-        || !run(q,
-                QStringLiteral("INSERT INTO idempotency_keys (tenant_id, actor_id, idem_key, request_hash, status, "
-                               "sealed_response, resource_id, created_at, expires_at) "
-                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-                {record.tenantId, record.actorId, record.key, record.requestHash, record.status,
-                 record.sealedResponse, textOrNull(record.resourceId), record.createdAt, record.expiresAt})) {
+             QStringLiteral(
+                 "DELETE FROM idempotency_keys WHERE tenant_id = ? AND actor_id = ? AND idem_key = ? "
+                 "AND expires_at <= ?"),
+             {record.tenantId, record.actorId, record.key, record.createdAt}) ||
+        !run(q,
+             QStringLiteral(
+                 "INSERT INTO idempotency_keys (tenant_id, actor_id, idem_key, request_hash, status, "
+                 "sealed_response, resource_id, created_at, expires_at) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+             {record.tenantId, record.actorId, record.key, record.requestHash, record.status,
+              record.sealedResponse, textOrNull(record.resourceId), record.createdAt, record.expiresAt})) {
         rollback();
         return false;
     }

@@ -37,7 +37,8 @@ public:
     QList<WorkspaceRoleRecord> workspaceRolesOf(const QString &userId) override;
 
     bool insertWorkspace(const WorkspaceRecord &workspace) override;
-    bool insertWorkspaceMember(const QString &workspaceId, const QString &userId, const QString &role) override;
+    bool insertWorkspaceMember(const QString &workspaceId, const QString &userId,
+                               const QString &role) override;
     QList<WorkspaceRecord> workspaces(const QString &tenantId) override;
     std::optional<WorkspaceRecord> workspaceById(const QString &tenantId, const QString &id) override;
 
@@ -109,7 +110,7 @@ private:
     std::optional<ApiKeyRecord> oneApiKey(const QString &where, const QVariantList &values);
 
     QString m_lastError;
-    int m_depth = 0; // nesting of begin()
+    int m_depth = 0;             // nesting of begin()
     bool m_rollbackOnly = false; // an inner rollback() dooms the outer transaction
     // appendAudit runs on every key request and thousands of times while seeding: keep it prepared.
     std::unique_ptr<QSqlQuery> m_lastHashQuery;

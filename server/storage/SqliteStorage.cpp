@@ -14,15 +14,13 @@ QAtomicInteger<quint64> connectionCounter;
 SqliteStorage::SqliteStorage(const QString &dataDir)
     : m_dataDir(dataDir)
     , m_connectionName(QStringLiteral("datarecs-sqlite-%1").arg(connectionCounter.fetchAndAddRelaxed(1)))
-{
-}
+{}
 
 SqliteStorage::~SqliteStorage()
 {
     // Every QSqlDatabase copy and prepared query must be gone before the connection is removed.
     closeConnection();
-    if (QSqlDatabase::contains(m_connectionName))
-        QSqlDatabase::removeDatabase(m_connectionName);
+    if (QSqlDatabase::contains(m_connectionName)) QSqlDatabase::removeDatabase(m_connectionName);
 }
 
 QString SqliteStorage::databasePath() const
@@ -41,8 +39,9 @@ bool SqliteStorage::openConnection()
     // database file's mode, so the whole store stays private without changing the process umask.
     if (!QFile::exists(path)) {
         QFile file(path);
-        if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly, QFileDevice::ReadOwner | QFileDevice::WriteOwner)
-            && !QFile::exists(path)) {
+        if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly,
+                       QFileDevice::ReadOwner | QFileDevice::WriteOwner) &&
+            !QFile::exists(path)) {
             setError(QStringLiteral("cannot create %1: %2").arg(path, file.errorString()));
             return false;
         }
@@ -59,18 +58,18 @@ bool SqliteStorage::openConnection()
     // the process loses nothing and the file can never be corrupted; only a power cut may drop the
     // last commits. Every key request appends an audit event, so a full fsync per request would
     // bound the whole server by disk latency.
-    return pragma(QStringLiteral("PRAGMA busy_timeout = 5000"))
-           && pragma(QStringLiteral("PRAGMA journal_mode = WAL"), QStringLiteral("wal"))
-           && pragma(QStringLiteral("PRAGMA synchronous = NORMAL"))
-           && pragma(QStringLiteral("PRAGMA foreign_keys = ON"));
+    return pragma(QStringLiteral("PRAGMA busy_timeout = 5000")) &&
+           pragma(QStringLiteral("PRAGMA journal_mode = WAL"), QStringLiteral("wal")) &&
+           pragma(QStringLiteral("PRAGMA synchronous = NORMAL")) &&
+           pragma(QStringLiteral("PRAGMA foreign_keys = ON"));
 }
 
 bool SqliteStorage::pragma(const QString &statement, const QString &expected)
 {
     QSqlQuery query(m_db);
-    if (!query.exec(statement))
-        return setError(statement, query);
-    if (!expected.isEmpty() && (!query.next() || query.value(0).toString().compare(expected, Qt::CaseInsensitive))) {
+    if (!query.exec(statement)) return setError(statement, query);
+    if (!expected.isEmpty() &&
+        (!query.next() || query.value(0).toString().compare(expected, Qt::CaseInsensitive))) {
         setError(QStringLiteral("%1 was refused by SQLite").arg(statement));
         return false;
     }
