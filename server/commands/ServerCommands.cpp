@@ -5,8 +5,10 @@
 #include "crypto/Random.h"
 #include "crypto/ServerKeyring.h"
 #include "demo/DemoSeeder.h"
+#include "http/ConnectionGuard.h"
 #include "http/HttpServer.h"
 #include "routes/ApiService.h"
+#include "storage/PostgresStorage.h"
 #include "storage/SqliteStorage.h"
 
 #include <QCommandLineParser>
@@ -19,6 +21,8 @@
 #include <QJsonDocument>
 #include <QSocketNotifier>
 #include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslServer>
 #include <QSslKey>
 #include <QTcpServer>
 
@@ -58,7 +62,10 @@ const char *const Overview =
     "  set-quota     Set a tenant's API key quota\n"
     "\n"
     "Run 'datarecs-server COMMAND --help' for a command's options.\n"
-    "Example: datarecs-server serve --data-dir /var/lib/datarecs --listen 127.0.0.1:8080\n";
+    "Example: datarecs-server serve --data-dir /var/lib/datarecs --listen 127.0.0.1:8080\n"
+    "\n"
+    "Every command takes --database postgresql://USER@HOST:PORT/DB to use PostgreSQL instead of the SQLite\n"
+    "file in the data directory (password: DATARECS_DATABASE_PASSWORD or DATARECS_DATABASE_PASSWORD_FILE).\n";
 
 /// Parses a command's options; returns false after printing help or an error.
 bool parse(QCommandLineParser &parser, const QStringList &arguments, const QString &description,
@@ -86,12 +93,48 @@ bool parse(QCommandLineParser &parser, const QStringList &arguments, const QStri
 
 QCommandLineOption dataDirOption()
 {
-    return {QStringLiteral("data-dir"), QStringLiteral("Data directory (database, master key, sealed secret)."),
+    return {QStringLiteral("data-dir"),
+            QStringLiteral("Data directory: master key, sealed server secret and, without --database, the SQLite "
+                           "database. Instances sharing one --database must use copies of the same master key and "
+                           "sealed secret."),
             QStringLiteral("DIR")};
 }
 
-/// Opens (creating if needed) the data directory, its keyring and its database.
-bool openDataDir(const QString &path, ServerKeyring *keyring, std::unique_ptr<SqliteStorage> *storage, bool create)
+QCommandLineOption databaseOption()
+{
+    return {QStringLiteral("database"),
+            QStringLiteral("PostgreSQL database instead of SQLite, as postgresql://USER@HOST:PORT/DB. The password "
+                           "comes from DATARECS_DATABASE_PASSWORD or the file named by "
+                           "DATARECS_DATABASE_PASSWORD_FILE (or PGPASSWORD), never from the command line."),
+            QStringLiteral("URL")};
+}
+
+/// The database of a command: PostgreSQL when a URL is given, else SQLite in the data directory.
+std::unique_ptr<Storage> openStorage(const QString &dataDir, const QString &databaseUrl)
+{
+    std::unique_ptr<SqlStorage> storage;
+    if (databaseUrl.isEmpty()) {
+        storage = std::make_unique<SqliteStorage>(dataDir);
+    } else {
+        QString error;
+        const auto location = PostgresStorage::parseUrl(databaseUrl, &error);
+        if (!location) {
+            err(error);
+            return nullptr;
+        }
+        storage = std::make_unique<PostgresStorage>(*location);
+    }
+    if (!storage->open()) {
+        err(databaseUrl.isEmpty() ? QStringLiteral("cannot open the database in %1: %2").arg(dataDir, storage->lastError())
+                                  : storage->lastError());
+        return nullptr;
+    }
+    return storage;
+}
+
+/// Opens (creating if needed) the data directory, its keyring and the database.
+bool openDataDir(const QString &path, const QString &databaseUrl, ServerKeyring *keyring,
+                 std::unique_ptr<Storage> *storage, bool create)
 {
     if (path.isEmpty()) {
         err(QStringLiteral("--data-dir is required (see --help)"));
@@ -119,12 +162,8 @@ bool openDataDir(const QString &path, ServerKeyring *keyring, std::unique_ptr<Sq
         err(error);
         return false;
     }
-    *storage = std::make_unique<SqliteStorage>(path);
-    if (!(*storage)->open()) {
-        err(QStringLiteral("cannot open the database in %1: %2").arg(path, (*storage)->lastError()));
-        return false;
-    }
-    return true;
+    *storage = openStorage(path, databaseUrl);
+    return *storage != nullptr;
 }
 
 bool parseListen(const QString &text, QHostAddress *address, quint16 *port)
@@ -176,6 +215,7 @@ int serve(const QStringList &arguments)
 {
     QCommandLineParser parser;
     const QCommandLineOption dataDir = dataDirOption();
+    const QCommandLineOption database = databaseOption();
     const QCommandLineOption listen(QStringLiteral("listen"), QStringLiteral("Address and port (default 127.0.0.1:8080)."),
                                     QStringLiteral("HOST:PORT"), QStringLiteral("127.0.0.1:8080"));
     const QCommandLineOption tlsCert(QStringLiteral("tls-cert"), QStringLiteral("PEM certificate: serve HTTPS."),
@@ -186,7 +226,28 @@ int serve(const QStringList &arguments)
                                   QStringLiteral("Seed demo tenants, users, keys and audit history into an empty data "
                                                  "directory, and print the demo accounts."));
     const QCommandLineOption quiet(QStringLiteral("no-access-log"), QStringLiteral("Do not print the access log."));
-    parser.addOptions({dataDir, listen, tlsCert, tlsKey, demo, quiet});
+    const QCommandLineOption maxConnections(QStringLiteral("max-connections"),
+                                            QStringLiteral("Open connections at once; more are refused with 503 "
+                                                           "(default 256)."),
+                                            QStringLiteral("N"), QStringLiteral("256"));
+    const QCommandLineOption requestTimeout(QStringLiteral("request-timeout"),
+                                            QStringLiteral("Seconds a client has to send a whole request "
+                                                           "(default 15)."),
+                                            QStringLiteral("SECONDS"), QStringLiteral("15"));
+    const QCommandLineOption loginLimit(QStringLiteral("login-failure-limit"),
+                                        QStringLiteral("Failed sign-ins per account and address per window before "
+                                                       "429 (default 10)."),
+                                        QStringLiteral("N"), QStringLiteral("10"));
+    const QCommandLineOption keyLimit(QStringLiteral("invalid-key-limit"),
+                                      QStringLiteral("Refused API keys per address per window before 429 "
+                                                     "(default 50)."),
+                                      QStringLiteral("N"), QStringLiteral("50"));
+    const QCommandLineOption limitWindow(QStringLiteral("limit-window"),
+                                         QStringLiteral("Length of the brute-force counting window in seconds "
+                                                        "(default 900)."),
+                                         QStringLiteral("SECONDS"), QStringLiteral("900"));
+    parser.addOptions({dataDir, database, listen, tlsCert, tlsKey, demo, quiet, maxConnections, requestTimeout, loginLimit,
+                       keyLimit, limitWindow});
     int code = Ok;
     if (!parse(parser, arguments, QStringLiteral("Serve the DataRecs REST API."),
                QStringLiteral("datarecs-server serve --data-dir ./data --listen 127.0.0.1:8080 --demo"), &code))
@@ -204,8 +265,8 @@ int serve(const QStringList &arguments)
     }
 
     ServerKeyring keyring;
-    std::unique_ptr<SqliteStorage> storage;
-    if (!openDataDir(parser.value(dataDir), &keyring, &storage, true))
+    std::unique_ptr<Storage> storage;
+    if (!openDataDir(parser.value(dataDir), parser.value(database), &keyring, &storage, true))
         return Failure;
 
     if (parser.isSet(demo)) {
@@ -227,11 +288,32 @@ int serve(const QStringList &arguments)
             printCredentials(credentials, file);
     }
 
-    ServiceContext context{*storage, keyring, {}, {}};
+    ServerConfig config;
+    config.rateLimits.loginFailuresPerAccountAndAddress = parser.value(loginLimit).toInt();
+    config.rateLimits.loginFailuresPerAddress = 5 * config.rateLimits.loginFailuresPerAccountAndAddress;
+    config.rateLimits.loginFailuresPerAccount = 20 * config.rateLimits.loginFailuresPerAccountAndAddress;
+    config.rateLimits.invalidKeysPerAddress = parser.value(keyLimit).toInt();
+    config.rateLimits.windowSeconds = parser.value(limitWindow).toInt();
+    if (config.rateLimits.loginFailuresPerAccountAndAddress < 1 || config.rateLimits.invalidKeysPerAddress < 1
+        || config.rateLimits.windowSeconds < 1) {
+        err(QStringLiteral("--login-failure-limit, --invalid-key-limit and --limit-window take positive numbers"));
+        return Usage;
+    }
+    ServiceContext context{*storage, keyring, config, {}};
     ApiService service(context);
     HttpServer server(service);
     server.setAccessLogEnabled(!parser.isSet(quiet));
     const bool tls = parser.isSet(tlsCert);
+    ConnectionLimits limits;
+    limits.maxConnections = parser.value(maxConnections).toInt();
+    limits.requestTimeoutMs = parser.value(requestTimeout).toInt() * 1000;
+    if (limits.maxConnections < 1 || limits.requestTimeoutMs < 1000) {
+        err(QStringLiteral("--max-connections and --request-timeout take positive numbers"));
+        return Usage;
+    }
+    limits.maxBodyBytes = context.config.maxBodyBytes;
+    ConnectionGuards guards(limits);
+    QTcpServer *listener = nullptr;
     if (tls) {
         QFile certFile(parser.value(tlsCert));
         QFile keyFile(parser.value(tlsKey));
@@ -248,22 +330,23 @@ int serve(const QStringList &arguments)
             err(QStringLiteral("the TLS certificate or key is not valid PEM (RSA or EC keys, unencrypted)"));
             return Failure;
         }
-        server.sslSetup(certificate, key);
+        QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();
+        configuration.setLocalCertificate(certificate);
+        configuration.setPrivateKey(key);
+        configuration.setProtocol(QSsl::SecureProtocols);
+        auto *sslListener = new GuardedServer<QSslServer>(&guards);
+        sslListener->setSslConfiguration(configuration);
+        listener = sslListener;
+    } else {
+        listener = new GuardedServer<QTcpServer>(&guards);
     }
-
-    {
-        // QAbstractHttpServer::listen() reports no reason; a probe tells the user why a port is unusable.
-        QTcpServer probe;
-        if (!probe.listen(address, port)) {
-            err(QStringLiteral("cannot listen on %1: %2").arg(parser.value(listen), probe.errorString()));
-            return Failure;
-        }
-    }
-    const quint16 bound = server.listen(address, port);
-    if (bound == 0) {
-        err(QStringLiteral("cannot listen on %1").arg(parser.value(listen)));
+    if (!listener->listen(address, port)) {
+        err(QStringLiteral("cannot listen on %1: %2").arg(parser.value(listen), listener->errorString()));
+        delete listener;
         return Failure;
     }
+    server.bind(listener);
+    const quint16 bound = listener->serverPort();
     const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
         ? QStringLiteral("[%1]").arg(address.toString())
         : address.toString();
@@ -286,6 +369,7 @@ int init(const QStringList &arguments)
 {
     QCommandLineParser parser;
     const QCommandLineOption dataDir = dataDirOption();
+    const QCommandLineOption database = databaseOption();
     const QCommandLineOption tenant(QStringLiteral("tenant"), QStringLiteral("Name of the new tenant."),
                                     QStringLiteral("NAME"));
     const QCommandLineOption email(QStringLiteral("owner-email"), QStringLiteral("Email address of its Owner."),
@@ -293,7 +377,7 @@ int init(const QStringList &arguments)
     const QCommandLineOption workspace(QStringLiteral("workspace"),
                                        QStringLiteral("A workspace to create in the tenant (repeatable)."),
                                        QStringLiteral("NAME"));
-    parser.addOptions({dataDir, tenant, email, workspace});
+    parser.addOptions({dataDir, database, tenant, email, workspace});
     int code = Ok;
     if (!parse(parser, arguments,
                QStringLiteral("Create a tenant and its Owner; prints the Owner's password once."),
@@ -311,8 +395,8 @@ int init(const QStringList &arguments)
         return Usage;
     }
     ServerKeyring keyring;
-    std::unique_ptr<SqliteStorage> storage;
-    if (!openDataDir(parser.value(dataDir), &keyring, &storage, true))
+    std::unique_ptr<Storage> storage;
+    if (!openDataDir(parser.value(dataDir), parser.value(database), &keyring, &storage, true))
         return Failure;
     if (storage->tenantByName(tenantName)) {
         err(QStringLiteral("a tenant named %1 already exists").arg(tenantName));
@@ -345,14 +429,15 @@ int auditVerify(const QStringList &arguments)
 {
     QCommandLineParser parser;
     const QCommandLineOption dataDir = dataDirOption();
-    parser.addOption(dataDir);
+    const QCommandLineOption database = databaseOption();
+    parser.addOptions({dataDir, database});
     int code = Ok;
     if (!parse(parser, arguments, QStringLiteral("Check every tenant's audit hash chain and report the first broken link."),
                QStringLiteral("datarecs-server audit-verify --data-dir ./data"), &code))
         return code;
     ServerKeyring keyring;
-    std::unique_ptr<SqliteStorage> storage;
-    if (!openDataDir(parser.value(dataDir), &keyring, &storage, false))
+    std::unique_ptr<Storage> storage;
+    if (!openDataDir(parser.value(dataDir), parser.value(database), &keyring, &storage, false))
         return Failure;
     qint64 total = 0;
     for (const QString &tenantId : storage->auditTenants()) {
@@ -377,10 +462,11 @@ int setQuota(const QStringList &arguments)
 {
     QCommandLineParser parser;
     const QCommandLineOption dataDir = dataDirOption();
+    const QCommandLineOption database = databaseOption();
     const QCommandLineOption tenant(QStringLiteral("tenant"), QStringLiteral("Tenant name."), QStringLiteral("NAME"));
     const QCommandLineOption limit(QStringLiteral("limit"), QStringLiteral("Maximum number of keys (1-100000)."),
                                    QStringLiteral("N"));
-    parser.addOptions({dataDir, tenant, limit});
+    parser.addOptions({dataDir, database, tenant, limit});
     int code = Ok;
     if (!parse(parser, arguments, QStringLiteral("Set how many API keys a tenant may hold."),
                QStringLiteral("datarecs-server set-quota --data-dir ./data --tenant Acme --limit 100"), &code))
@@ -392,8 +478,8 @@ int setQuota(const QStringList &arguments)
         return Usage;
     }
     ServerKeyring keyring;
-    std::unique_ptr<SqliteStorage> storage;
-    if (!openDataDir(parser.value(dataDir), &keyring, &storage, false))
+    std::unique_ptr<Storage> storage;
+    if (!openDataDir(parser.value(dataDir), parser.value(database), &keyring, &storage, false))
         return Failure;
     const auto t = storage->tenantByName(parser.value(tenant));
     if (!t) {

@@ -1,6 +1,7 @@
 #include "HttpServer.h"
 
 #include "ApiRequest.h"
+#include "ConnectionGuard.h"
 #include "routes/ApiService.h"
 #include "core/Redaction.h"
 #include "core/WireFormat.h"
@@ -123,6 +124,7 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
         responder.writeBody(response.body);
     }
 
+    ConnectionGuards::requestAnswered(socket);
     if (m_accessLog) {
         const QByteArray line = WireFormat::timestamp(QDateTime::currentMSecsSinceEpoch()).toLatin1() + ' '
             + api.method + ' ' + redactSecrets(api.path).toUtf8().left(200) + ' ' + QByteArray::number(response.status) + ' '

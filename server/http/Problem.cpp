@@ -126,6 +126,14 @@ ApiResponse unsupportedMediaType()
                 QStringLiteral("Send the body as JSON with 'Content-Type: application/json'."));
 }
 
+ApiResponse rateLimited(int retryAfterSeconds, const QString &detail)
+{
+    ApiResponse r = make(429, QStringLiteral("rate-limited"), QStringLiteral("Too many attempts"),
+                         detail + QStringLiteral(" Try again in %1 seconds.").arg(retryAfterSeconds));
+    r.setHeader("Retry-After", QByteArray::number(retryAfterSeconds));
+    return r;
+}
+
 ApiResponse internalError()
 {
     return make(500, QStringLiteral("internal-error"), QStringLiteral("Internal error"),

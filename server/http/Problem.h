@@ -29,6 +29,7 @@ ApiResponse quotaExceeded(int limit, int used);
 ApiResponse idempotencyKeyReused();
 ApiResponse payloadTooLarge(qsizetype limit);
 ApiResponse unsupportedMediaType();
+ApiResponse rateLimited(int retryAfterSeconds, const QString &detail);
 ApiResponse internalError();
 
 QString typeUri(const QString &slug);

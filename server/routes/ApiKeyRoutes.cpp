@@ -190,6 +190,11 @@ ApiResponse ApiKeyRoutes::create(RequestContext &rc)
 
 ApiResponse ApiKeyRoutes::mint(RequestContext &rc, const NewKey &spec, const std::optional<ApiKeyRecord> &replaced)
 {
+    // Held until the request's transaction ends: another instance minting in this tenant waits here, so
+    // it neither counts keys this one is about to add nor misses the idempotency record it writes.
+    if (!m_context.storage.lockTenant(rc.caller.tenantId))
+        return Problem::internalError();
+
     // Idempotency: the same caller retrying the same request with the same key gets the first answer
     // back, value included (sealed at rest under the server secret), and no second key.
     const QByteArray idempotencyKey = rc.request.header("idempotency-key");

@@ -96,8 +96,21 @@ ApiService::Result ApiService::handle(ApiRequest request)
     } else {
         RequestContext rc{request, {}, match.params, now, {}, {}, {}, {}, {}};
         Authenticator::Result auth;
-        if (match.route->requiresAuth)
-            auth = m_authenticator.authenticate(request, now);
+        RateLimiter limiter(m_context.storage, m_context.config.rateLimits);
+        if (match.route->requiresAuth) {
+            // An address that keeps presenting invalid keys is stopped before any lookup.
+            const int wait = request.header("authorization").startsWith("Bearer drk_")
+                ? limiter.keyRetryAfter(request.sourceIp, now)
+                : 0;
+            if (wait > 0) {
+                auth.presentedKey = true;
+                auth.refusal = Problem::rateLimited(wait, QStringLiteral("Too many invalid API keys from this address."));
+            } else {
+                auth = m_authenticator.authenticate(request, now);
+                if (auth.presentedKey && auth.refusal)
+                    limiter.keyRefused(request.sourceIp, now);
+            }
+        }
         rc.caller = auth.caller;
 
         if (auth.refusal)

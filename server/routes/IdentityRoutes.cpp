@@ -92,18 +92,27 @@ ApiResponse IdentityRoutes::login(RequestContext &rc)
         return input.problem();
 
     const std::optional<UserRecord> user = m_context.storage.userByEmail(*email);
-    const bool valid = PasswordHasher::verify(user ? user->passwordHash : dummyHash(), passwordValue.toString());
     if (user) {
+        // Attempts on a known account are recorded in its tenant's audit log, where its admins look.
         rc.caller.tenantId = user->tenantId;
         rc.caller.userId = user->id;
         rc.caller.email = user->email;
         rc.caller.kind = Caller::Kind::User;
     }
+    rc.targetType = QStringLiteral("user");
+    rc.targetId = user ? user->id : QString();
+    rc.targetName = email->left(254);
+    RateLimiter limiter(m_context.storage, m_context.config.rateLimits);
+    if (const int wait = limiter.loginRetryAfter(*email, rc.request.sourceIp, rc.now)) {
+        ApiResponse refusal =
+            Problem::rateLimited(wait, QStringLiteral("Too many failed sign-ins for this account or from this address."));
+        ApiService::recordAudit(m_context, rc, QStringLiteral("auth.login"), refusal.status,
+                                QStringLiteral("too many failed sign-ins"));
+        return refusal;
+    }
+    const bool valid = PasswordHasher::verify(user ? user->passwordHash : dummyHash(), passwordValue.toString());
     if (!valid || !user) {
-        if (!user)
-            rc.caller.kind = Caller::Kind::Anonymous;
-        rc.targetType = QStringLiteral("user");
-        rc.targetName = email->left(254);
+        limiter.loginFailed(*email, rc.request.sourceIp, rc.now);
         ApiResponse refusal = Problem::invalidCredentials();
         ApiService::recordAudit(m_context, rc, QStringLiteral("auth.login"), refusal.status,
                                 user ? QStringLiteral("wrong password") : QStringLiteral("unknown account"));
@@ -116,8 +125,6 @@ ApiResponse IdentityRoutes::login(RequestContext &rc)
     m_context.storage.deleteExpiredSessions(rc.now);
     if (!m_context.storage.insertSession(session))
         return Problem::internalError();
-    rc.targetType = QStringLiteral("user");
-    rc.targetId = user->id;
     rc.targetName = user->email;
     if (!ApiService::recordAudit(m_context, rc, QStringLiteral("auth.login"), 200))
         return Problem::internalError();

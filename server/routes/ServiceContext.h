@@ -1,5 +1,6 @@
 #pragma once
 
+#include "RateLimiter.h"
 #include "core/Caller.h"
 #include "crypto/ServerKeyring.h"
 #include "http/ApiRequest.h"
@@ -14,6 +15,7 @@ struct ServerConfig
     qsizetype maxBodyBytes = 64 * 1024;
     qint64 sessionLifetimeMs = 12LL * 3600 * 1000;
     qint64 idempotencyWindowMs = 3600LL * 1000; // long enough for a client's retries, short for a sealed secret
+    RateLimits rateLimits;
 };
 
 /// What every route handler works with: storage, the server's secrets, settings and the clock.

@@ -236,11 +236,21 @@ bool SqlStorage::setError(const QString &context, const QSqlQuery &query)
 {
     // Driver messages name the failing constraint or statement; they never echo bound values on SQLite.
     m_lastError = context + QStringLiteral(": ") + query.lastError().text();
+    if (m_depth > 0 && failedStatementAbortsTransaction())
+        m_rollbackOnly = true;
     return false;
 }
 
 QStringList SqlStorage::migrationStatements(int version) const
 {
+    if (version == 2) {
+        // Fixed-window counters for brute-force limits. They live in the database, not in memory, so
+        // every server instance sharing the database enforces the same limits.
+        return {QStringLiteral("CREATE TABLE rate_counters ("
+                               "bucket TEXT NOT NULL, window_start BIGINT NOT NULL, hits INTEGER NOT NULL, "
+                               "PRIMARY KEY (bucket, window_start))"),
+                QStringLiteral("CREATE INDEX rate_counters_window ON rate_counters (window_start)")};
+    }
     if (version != 1) return {};
     const QString blob = blobType();
     return {
@@ -311,11 +321,17 @@ QStringList SqlStorage::migrationStatements(int version) const
 
 bool SqlStorage::migrate()
 {
-    if (!execStatement(QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations ("
-                                      "version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)")))
-        return false;
-    // The version is read inside the transaction so two processes starting at once cannot both migrate.
+    // Everything, the bookkeeping table included, happens in one transaction under the migration lock,
+    // so two processes starting at once cannot both migrate (or both create the table).
     if (!begin()) return false;
+    if (!lockMigrations()
+        || !execStatement(QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                         "version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)"))) {
+        const QString error = m_lastError;
+        rollback();
+        setError(error);
+        return false;
+    }
     const int current = schemaVersion();
     if (current < 0) {
         rollback();
@@ -920,6 +936,35 @@ bool SqlStorage::deleteExpiredIdempotencyRecords(qint64 now)
 {
     QSqlQuery q(m_db);
     return run(q, QStringLiteral("DELETE FROM idempotency_keys WHERE expires_at <= ?"), {now});
+}
+
+int SqlStorage::hitCounter(const QString &bucket, qint64 windowStart, int increment)
+{
+    QSqlQuery query(m_db);
+    // One statement, so concurrent instances cannot lose an increment between a read and a write.
+    if (!run(query,
+             QStringLiteral("INSERT INTO rate_counters (bucket, window_start, hits) VALUES (?, ?, ?) "
+                            "ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_counters.hits + ? "
+                            "RETURNING hits"),
+             {bucket, windowStart, increment, increment})
+        || !query.next())
+        return -1;
+    return query.value(0).toInt();
+}
+
+int SqlStorage::counterValue(const QString &bucket, qint64 windowStart)
+{
+    QSqlQuery query(m_db);
+    if (!run(query, QStringLiteral("SELECT hits FROM rate_counters WHERE bucket = ? AND window_start = ?"),
+             {bucket, windowStart}))
+        return -1;
+    return query.next() ? query.value(0).toInt() : 0;
+}
+
+bool SqlStorage::deleteCountersBefore(qint64 windowStart)
+{
+    QSqlQuery query(m_db);
+    return run(query, QStringLiteral("DELETE FROM rate_counters WHERE window_start < ?"), {windowStart});
 }
 
 } // namespace datarecs::server

@@ -54,6 +54,8 @@ public:
     bool updateApiKey(const ApiKeyRecord &key) override;
     bool touchApiKey(const QString &id, qint64 usedAt, const QString &sourceIp) override;
     int countApiKeys(const QString &tenantId) override;
+    // SQLite: BEGIN IMMEDIATE already makes every writing transaction exclusive.
+    bool lockTenant(const QString &) override { return true; }
 
     bool appendAudit(AuditRecord &record, QString (*hashFn)(const AuditRecord &)) override;
     QList<AuditRecord> auditEvents(const AuditQuery &query) override;
@@ -64,13 +66,16 @@ public:
                                                        const QString &key) override;
     bool insertIdempotencyRecord(const IdempotencyRecord &record) override;
     bool deleteExpiredIdempotencyRecords(qint64 now) override;
+    int hitCounter(const QString &bucket, qint64 windowStart, int increment) override;
+    int counterValue(const QString &bucket, qint64 windowStart) override;
+    bool deleteCountersBefore(qint64 windowStart) override;
 
     /// The underlying connection, for maintenance tools and tests that must reach past the interface
     /// (for example to tamper with a row on purpose). Not for the request path.
     QSqlDatabase connection() const { return m_db; }
 
     /// Highest migration version this build knows.
-    static constexpr int LatestSchemaVersion = 1;
+    static constexpr int LatestSchemaVersion = 2;
 
 protected:
     SqlStorage() = default;
@@ -95,6 +100,13 @@ protected:
         Q_UNUSED(tenantId);
         return true;
     }
+    /// Serialises migrations of processes starting together; called first in the migration transaction.
+    virtual bool lockMigrations() { return true; }
+    /// True where a failed statement aborts the whole transaction (PostgreSQL): the transaction is then
+    /// doomed, so commit() reports the failure instead of a COMMIT that the server turns into a rollback.
+    virtual bool failedStatementAbortsTransaction() const { return false; }
+
+    bool inTransaction() const { return m_depth > 0; }
 
     /// Drops the prepared statements and closes m_db; backends call it before removing the connection.
     void closeConnection();

@@ -198,6 +198,11 @@ public:
     virtual bool updateApiKey(const ApiKeyRecord &key) = 0;
     virtual bool touchApiKey(const QString &id, qint64 usedAt, const QString &sourceIp) = 0;
     virtual int countApiKeys(const QString &tenantId) = 0; // not deleted; -1 on error
+    /// Serialises, until the current transaction ends, every transaction that takes the same tenant's
+    /// lock, in every process sharing the database: a quota check and the insert it allows, or an
+    /// idempotency lookup and the record it leads to, cannot interleave with another instance's.
+    /// Call inside begin()/commit().
+    virtual bool lockTenant(const QString &tenantId) = 0;
 
     // Appends to the tenant's audit chain: reads the previous hash, sets prevHash, id and hash
     // (hashFn computes the hash of the filled record), inserts. Call inside begin()/commit().
@@ -211,6 +216,14 @@ public:
                                                                const QString &key) = 0;
     virtual bool insertIdempotencyRecord(const IdempotencyRecord &record) = 0;
     virtual bool deleteExpiredIdempotencyRecords(qint64 now) = 0;
+
+    // Fixed-window counters shared by every instance on the same database (brute-force limits).
+    /// Adds increment to the counter of bucket in the window starting at windowStart; returns the new
+    /// value, or -1 on error.
+    virtual int hitCounter(const QString &bucket, qint64 windowStart, int increment) = 0;
+    /// The counter's value (0 if never hit), or -1 on error.
+    virtual int counterValue(const QString &bucket, qint64 windowStart) = 0;
+    virtual bool deleteCountersBefore(qint64 windowStart) = 0;
 };
 
 } // namespace datarecs::server

@@ -14,6 +14,8 @@
 #include <QSqlQuery>
 #include <QSslError>
 #include <QTcpServer>
+#include <QTcpSocket>
+#include <QJsonArray>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -77,6 +79,76 @@ private:
         const QByteArray body = reply->readAll();
         delete reply;
         return body;
+    }
+
+
+    struct Reply
+    {
+        int status = 0;
+        QByteArray body;
+        QByteArray retryAfter;
+    };
+
+    static Reply send(const QByteArray &method, const QString &url, const QByteArray &body = {},
+                      const QByteArray &bearer = {})
+    {
+        QNetworkAccessManager nam;
+        QNetworkRequest request{QUrl(url)};
+        if (!body.isEmpty())
+            request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+        if (!bearer.isEmpty())
+            request.setRawHeader("Authorization", "Bearer " + bearer);
+        QNetworkReply *reply = nam.sendCustomRequest(request, method, body);
+        QSignalSpy done(reply, &QNetworkReply::finished);
+        done.wait(20000);
+        Reply r{reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll(),
+                reply->rawHeader("Retry-After")};
+        if (r.status == 0)
+            r.body = reply->errorString().toUtf8();
+        delete reply;
+        return r;
+    }
+
+    static QByteArray loginBody(const QString &email, const QString &password)
+    {
+        return QJsonDocument(QJsonObject{{QStringLiteral("email"), email}, {QStringLiteral("password"), password}})
+            .toJson(QJsonDocument::Compact);
+    }
+
+    /// Sends raw bytes on a fresh connection and returns whatever the server answers before closing.
+    static QByteArray raw(quint16 port, const QByteArray &bytes, int waitMs)
+    {
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, port);
+        if (!socket.waitForConnected(5000))
+            return {};
+        socket.write(bytes);
+        socket.flush();
+        QByteArray answer;
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < waitMs && socket.state() == QAbstractSocket::ConnectedState) {
+            socket.waitForReadyRead(100);
+            answer += socket.readAll();
+        }
+        return answer + socket.readAll();
+    }
+
+    static QJsonObject demoAccounts(const QString &dir)
+    {
+        QFile f(QDir(dir).filePath(QStringLiteral("demo-credentials.json")));
+        f.open(QIODevice::ReadOnly);
+        return QJsonDocument::fromJson(f.readAll()).object();
+    }
+    static QString demoPassword(const QJsonObject &accounts, const QString &email)
+    {
+        for (const QJsonValue &t : accounts.value(QStringLiteral("tenants")).toArray()) {
+            for (const QJsonValue &u : t.toObject().value(QStringLiteral("users")).toArray()) {
+                if (u.toObject().value(QStringLiteral("email")).toString() == email)
+                    return u.toObject().value(QStringLiteral("password")).toString();
+            }
+        }
+        return {};
     }
 
     static void stop(QProcess &p)
@@ -206,6 +278,81 @@ private slots:
         const QByteArray body = get(url + QStringLiteral("/v1/health"), &status, true);
         QCOMPARE(status, 200);
         QVERIFY(body.contains("\"ok\""));
+        stop(*server);
+    }
+
+
+    void bruteForce_loginAndKeyGuessesGet429_othersUnaffected()
+    {
+        QTemporaryDir dir;
+        QString url;
+        auto server = serve({QStringLiteral("--data-dir"), dir.path(), QStringLiteral("--listen"),
+                             QStringLiteral("127.0.0.1:%1").arg(freePort()), QStringLiteral("--demo"),
+                             QStringLiteral("--login-failure-limit"), QStringLiteral("3"),
+                             QStringLiteral("--invalid-key-limit"), QStringLiteral("3")},
+                            &url);
+        QVERIFY(!url.isEmpty());
+        const QJsonObject accounts = demoAccounts(dir.path());
+        const QString loginUrl = url + QStringLiteral("/v1/auth/login");
+        for (int i = 0; i < 3; ++i)
+            QCOMPARE(send("POST", loginUrl, loginBody(QStringLiteral("owner@acme.test"), QStringLiteral("guess"))).status,
+                     401);
+        const Reply blocked = send("POST", loginUrl, loginBody(QStringLiteral("owner@acme.test"), QStringLiteral("guess")));
+        QCOMPARE(blocked.status, 429);
+        QVERIFY(blocked.retryAfter.toInt() > 0);
+        QVERIFY(blocked.body.contains("rate-limited"));
+        // Even the right password waits out the window from this address...
+        const QString ownerPassword = demoPassword(accounts, QStringLiteral("owner@acme.test"));
+        QCOMPARE(send("POST", loginUrl, loginBody(QStringLiteral("owner@acme.test"), ownerPassword)).status, 429);
+        // ...while another account signs in normally.
+        const Reply admin = send("POST", loginUrl,
+                                 loginBody(QStringLiteral("admin@acme.test"),
+                                       demoPassword(accounts, QStringLiteral("admin@acme.test"))));
+        QCOMPARE(admin.status, 200);
+        const QByteArray adminToken = QJsonDocument::fromJson(admin.body).object().value(QStringLiteral("token")).toString().toLatin1();
+
+        const QByteArray wrongKey = "drk_000000000000000000000000000000000000";
+        for (int i = 0; i < 3; ++i)
+            QCOMPARE(send("GET", url + QStringLiteral("/v1/me"), {}, wrongKey).status, 401);
+        const Reply keyBlocked = send("GET", url + QStringLiteral("/v1/me"), {}, wrongKey);
+        QCOMPARE(keyBlocked.status, 429);
+        QVERIFY(keyBlocked.retryAfter.toInt() > 0);
+        // Sessions from the same address are not key guesses and still work.
+        QCOMPARE(send("GET", url + QStringLiteral("/v1/me"), {}, adminToken).status, 200);
+
+        const Reply audit = send("GET", url + QStringLiteral("/v1/audit-events?action=auth.login&outcome=refused&limit=10"),
+                                 {}, adminToken);
+        QVERIFY2(audit.status == 200, audit.body.constData());
+        QVERIFY2(audit.body.contains("too many failed sign-ins"), audit.body.constData());
+        stop(*server);
+    }
+
+    void slowOrHugeClients_areCutOffWithoutStarvingOthers()
+    {
+        QTemporaryDir dir;
+        QString url;
+        const quint16 port = freePort();
+        auto server = serve({QStringLiteral("--data-dir"), dir.path(), QStringLiteral("--listen"),
+                             QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral("--request-timeout"),
+                             QStringLiteral("1")},
+                            &url);
+        QVERIFY(!url.isEmpty());
+        const QByteArray huge = raw(port, "POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                          "Content-Length: 900000000\r\n\r\n{",
+                                    3000);
+        QVERIFY2(huge.startsWith("HTTP/1.1 413"), huge.constData());
+        const QByteArray headers = raw(port, "GET /v1/health HTTP/1.1\r\nX-Pad: " + QByteArray(20000, 'a') + "\r\n\r\n", 3000);
+        QVERIFY2(headers.startsWith("HTTP/1.1 431"), headers.constData());
+        QTcpSocket slow;
+        slow.connectToHost(QHostAddress::LocalHost, port);
+        QVERIFY(slow.waitForConnected(5000));
+        slow.write("GET /v1/health HTTP/1.1\r\nHost: x\r\n");
+        // While one client dawdles, another is served at once.
+        int status = 0;
+        get(url + QStringLiteral("/v1/health"), &status);
+        QCOMPARE(status, 200);
+        QTRY_VERIFY_WITH_TIMEOUT(slow.state() != QAbstractSocket::ConnectedState, 5000);
+        QVERIFY(slow.readAll().startsWith("HTTP/1.1 408"));
         stop(*server);
     }
 

@@ -1,0 +1,198 @@
+#include "PostgresStorage.h"
+
+#include <QAtomicInteger>
+#include <QFile>
+#include <QSqlError>
+#include <QUrl>
+#include <QUrlQuery>
+
+namespace datarecs::server {
+
+namespace {
+
+QAtomicInteger<quint64> connectionCounter;
+
+// Advisory lock spaces (first key of the two-key form), so locks of different purposes on the same
+// tenant never wait for each other.
+constexpr int AuditChainLock = 1;
+constexpr int TenantLock = 2;
+// The one-key (bigint) form lives apart from the two-key form; any constant unlikely to clash will do.
+constexpr qint64 MigrationLock = 0x64617461'72656373LL; // "datarecs"
+
+// Driver messages span lines ("could not connect...\n\tIs the server running..."); callers print one.
+QString oneLine(const QString &text)
+{
+    return text.simplified();
+}
+
+} // namespace
+
+QString PostgresLocation::display() const
+{
+    return QStringLiteral("postgresql://%1@%2:%3/%4").arg(user, host).arg(port).arg(database);
+}
+
+PostgresStorage::PostgresStorage(const PostgresLocation &location)
+    : m_location(location)
+    , m_connectionName(QStringLiteral("datarecs-postgres-%1").arg(connectionCounter.fetchAndAddRelaxed(1)))
+{
+}
+
+PostgresStorage::~PostgresStorage()
+{
+    // Every QSqlDatabase copy and prepared query must be gone before the connection is removed.
+    closeConnection();
+    if (QSqlDatabase::contains(m_connectionName))
+        QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+bool PostgresStorage::isPostgresUrl(const QString &url)
+{
+    return url.startsWith(QLatin1StringView("postgresql://")) || url.startsWith(QLatin1StringView("postgres://"));
+}
+
+std::optional<PostgresLocation> PostgresStorage::parseUrl(const QString &url, QString *error)
+{
+    const QUrl parsed(url, QUrl::StrictMode);
+    if (!isPostgresUrl(url) || !parsed.isValid()) {
+        *error = QStringLiteral("--database takes a URL like postgresql://USER@HOST:PORT/DATABASE");
+        return std::nullopt;
+    }
+    if (!parsed.password().isEmpty()) {
+        // A command line is visible to every local user (ps, /proc) and lands in shell history.
+        *error = QStringLiteral("the database URL must not contain a password: set DATARECS_DATABASE_PASSWORD "
+                                "or DATARECS_DATABASE_PASSWORD_FILE instead");
+        return std::nullopt;
+    }
+    PostgresLocation location;
+    location.user = parsed.userName();
+    location.host = parsed.host();
+    location.port = parsed.port(5432);
+    location.database = parsed.path().mid(1);
+    if (location.user.isEmpty() || location.host.isEmpty() || location.database.isEmpty()
+        || location.database.contains(u'/')) {
+        *error = QStringLiteral("the database URL needs a user, a host and a database name: "
+                                "postgresql://USER@HOST:PORT/DATABASE");
+        return std::nullopt;
+    }
+    for (const auto &[key, value] : QUrlQuery(parsed).queryItems(QUrl::FullyDecoded)) {
+        if (key == QLatin1StringView("password")) {
+            *error = QStringLiteral("the database URL must not contain a password: set DATARECS_DATABASE_PASSWORD "
+                                    "or DATARECS_DATABASE_PASSWORD_FILE instead");
+            return std::nullopt;
+        }
+        // QPSQL hands these to libpq as key=value pairs separated by ';'.
+        if (key.isEmpty() || value.contains(u';') || value.contains(u' ') || key.contains(u';')) {
+            *error = QStringLiteral("unsupported database URL parameter '%1'").arg(key);
+            return std::nullopt;
+        }
+        location.options.append(key + u'=' + value);
+    }
+    return location;
+}
+
+bool PostgresStorage::openConnection()
+{
+    if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QPSQL"))) {
+        setError(QStringLiteral("Qt's PostgreSQL driver (QPSQL) is not installed; on Debian: apt install "
+                                "libqt6sql6-psql"));
+        return false;
+    }
+    QString password = qEnvironmentVariable("DATARECS_DATABASE_PASSWORD");
+    const QString passwordFile = qEnvironmentVariable("DATARECS_DATABASE_PASSWORD_FILE");
+    if (password.isEmpty() && !passwordFile.isEmpty()) {
+        QFile file(passwordFile);
+        if (!file.open(QIODevice::ReadOnly)) {
+            setError(QStringLiteral("cannot read DATARECS_DATABASE_PASSWORD_FILE %1: %2")
+                         .arg(passwordFile, file.errorString()));
+            return false;
+        }
+        // Files written by editors and secret managers usually end in a newline that is not part of it.
+        password = QString::fromUtf8(file.readAll()).trimmed();
+    }
+    // With no password here, libpq still looks at PGPASSWORD and ~/.pgpass on its own.
+
+    QStringList options = m_location.options;
+    if (!options.join(u' ').contains(QLatin1StringView("connect_timeout=")))
+        options.append(QStringLiteral("connect_timeout=5")); // an unreachable host fails fast, not after minutes
+    options.append(QStringLiteral("application_name=datarecs-server"));
+
+    // Reuses the named connection after a reconnect (closeConnection() keeps the name registered).
+    m_db = QSqlDatabase::contains(m_connectionName) ? QSqlDatabase::database(m_connectionName, false)
+                                                    : QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), m_connectionName);
+    m_db.setHostName(m_location.host);
+    m_db.setPort(m_location.port);
+    m_db.setDatabaseName(m_location.database);
+    m_db.setUserName(m_location.user);
+    m_db.setPassword(password);
+    m_db.setConnectOptions(options.join(u';'));
+    if (!m_db.open()) {
+        setError(QStringLiteral("cannot connect to %1: %2").arg(m_location.display(), oneLine(m_db.lastError().text())));
+        return false;
+    }
+    // Every timestamp is a BIGINT of milliseconds, so the session time zone cannot change a value; UTF-8
+    // is what QString round-trips. Notices (CREATE TABLE IF NOT EXISTS ...) are noise in a server log.
+    return execStatement(QStringLiteral("SET client_encoding = 'UTF8'"))
+        && execStatement(QStringLiteral("SET client_min_messages = warning"));
+}
+
+bool PostgresStorage::begin()
+{
+    if (SqlStorage::begin())
+        return true;
+    if (inTransaction())
+        return false;
+    // The outermost BEGIN failed: most likely the server dropped this connection (restart, failover,
+    // idle timeout). Reconnect once. Nothing is replayed: the failed BEGIN ran no statement of the request.
+    const QString firstError = lastError();
+    closeConnection();
+    if (openConnection() && SqlStorage::begin())
+        return true;
+    setError(QStringLiteral("%1 (after reconnecting: %2)").arg(firstError, lastError()));
+    return false;
+}
+
+QString PostgresStorage::autoIdColumn() const
+{
+    // BY DEFAULT rather than ALWAYS: a data import may carry its own ids; the sequence still never
+    // hands one out twice.
+    return QStringLiteral("BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY");
+}
+
+QString PostgresStorage::blobType() const
+{
+    return QStringLiteral("BYTEA");
+}
+
+QString PostgresStorage::beginStatement() const
+{
+    // Spelled out because correctness relies on it: under READ COMMITTED every statement sees what was
+    // committed before it started, so a reader that waited for an advisory lock sees the holder's writes.
+    return QStringLiteral("BEGIN ISOLATION LEVEL READ COMMITTED");
+}
+
+bool PostgresStorage::advisoryLock(int space, const QString &key)
+{
+    QSqlQuery query(m_db);
+    // Transaction-scoped: released by COMMIT or ROLLBACK, never left behind by a crashed instance.
+    // hashtext() runs in the one server all instances share, so they all agree on the lock.
+    return run(query, QStringLiteral("SELECT pg_advisory_xact_lock(?, hashtext(CAST(? AS TEXT)))"), {space, key});
+}
+
+bool PostgresStorage::lockAuditChain(const QString &tenantId)
+{
+    return advisoryLock(AuditChainLock, tenantId);
+}
+
+bool PostgresStorage::lockTenant(const QString &tenantId)
+{
+    return advisoryLock(TenantLock, tenantId);
+}
+
+bool PostgresStorage::lockMigrations()
+{
+    QSqlQuery query(m_db);
+    return run(query, QStringLiteral("SELECT pg_advisory_xact_lock(?)"), {MigrationLock});
+}
+
+} // namespace datarecs::server
