@@ -1,6 +1,7 @@
 #include "ConnectionGuard.h"
 
 #include "Problem.h"
+#include "core/Redaction.h"
 #include "crypto/Random.h"
 
 #include <QJsonDocument>
@@ -45,6 +46,7 @@ public:
         const QByteArray requestId = Random::id(QLatin1StringView("req_"), 20).toLatin1();
         QJsonObject body = QJsonDocument::fromJson(problem.body).object();
         body.insert(QStringLiteral("request_id"), QString::fromLatin1(requestId));
+        body.insert(QStringLiteral("instance"), m_path);
         const QByteArray json = QJsonDocument(body).toJson(QJsonDocument::Compact);
         QByteArray head = "HTTP/1.1 " + QByteArray::number(problem.status) + " Refused\r\n";
         for (const auto &h : problem.headers)
@@ -70,6 +72,9 @@ private:
         }
         const QByteArray waiting = m_socket->peek(limits.maxHeaderBytes + limits.maxBodyBytes + 4096);
         const qsizetype headerEnd = waiting.indexOf("\r\n\r\n");
+        const QList<QByteArray> requestLine = waiting.left(waiting.indexOf('\n')).split(' ');
+        if (requestLine.size() >= 2)
+            m_path = redactSecrets(QString::fromLatin1(requestLine.at(1).left(300)).section(u'?', 0, 0));
         if (headerEnd < 0) {
             if (waiting.size() > limits.maxHeaderBytes)
                 refuse(Problem::make(431, QStringLiteral("headers-too-large"),
@@ -109,6 +114,7 @@ private:
     QTimer m_timer;
     bool m_inRequest = false;
     bool m_refused = false;
+    QString m_path = QStringLiteral("/"); // of the request being read, for the problem's instance
 };
 
 ConnectionGuards::ConnectionGuards(ConnectionLimits limits, QObject *parent)
