@@ -55,7 +55,12 @@ install_contract_tools() {
 configure_and_build() {
   local dir=$1; shift
   local launcher=()
-  command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+  if command -v ccache >/dev/null; then
+    launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+    # Relative paths in the cache keys let a fresh clone elsewhere reuse earlier compilations.
+    export CCACHE_BASEDIR; CCACHE_BASEDIR="$(root_dir)"
+    export CCACHE_NOHASHDIR=1
+  fi
   cmake -S "$(root_dir)" -B "$dir" -G Ninja "${launcher[@]}" "$@" >/dev/null
   cmake --build "$dir"
 }

@@ -125,6 +125,9 @@ ConnectionGuards::ConnectionGuards(ConnectionLimits limits, QObject *parent)
 
 void ConnectionGuards::watch(QTcpSocket *socket)
 {
+    // Answers are written in a few pieces; without this, Nagle's algorithm and delayed ACKs hold the
+    // last piece of every kept-alive answer back for tens of milliseconds.
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     auto *guard = new ConnectionGuard(this, socket);
     socket->setProperty(GuardProperty, QVariant::fromValue<QObject *>(guard));
     if (guard->overCapacity())
