@@ -3,6 +3,8 @@
 #include <QCryptographicHash>
 #include <QJsonDocument>
 
+#include <cmath>
+
 namespace datarecs::server::Cursor {
 
 namespace {
@@ -35,6 +37,18 @@ std::optional<QJsonObject> decode(const QString &cursor, const QString &list, co
     position.remove(QStringLiteral("l"));
     position.remove(QStringLiteral("f"));
     return position;
+}
+
+std::optional<qint64> integer(const QJsonObject &position, const QString &name)
+{
+    const QJsonValue value = position.value(name);
+    if (!value.isDouble())
+        return std::nullopt;
+    const double d = value.toDouble();
+    constexpr double MaxExact = 9007199254740992.0; // 2^53
+    if (!(d >= 0 && d <= MaxExact) || d != std::floor(d))
+        return std::nullopt;
+    return qint64(d);
 }
 
 QString fingerprint(const QStringList &filterValues)

@@ -15,6 +15,10 @@ QString encode(const QString &list, const QString &fingerprint, QJsonObject posi
 /// The position stored in the cursor, or nullopt if it is not a cursor of this list and filters.
 std::optional<QJsonObject> decode(const QString &cursor, const QString &list, const QString &fingerprint);
 
+/// A non-negative integer member of a decoded position, or nullopt when it is missing, not a number,
+/// fractional or beyond what a double holds exactly (a forged cursor must not reach undefined casts).
+std::optional<qint64> integer(const QJsonObject &position, const QString &name);
+
 /// A short stable digest of the filter values.
 QString fingerprint(const QStringList &filterValues);
 

@@ -1,5 +1,7 @@
 #include "Problem.h"
 
+#include "core/Redaction.h"
+
 namespace datarecs::server::Problem {
 
 QString typeUri(const QString &slug) { return QStringLiteral("https://datarecs.dev/problems/") + slug; }
@@ -11,8 +13,10 @@ ApiResponse make(int status, const QString &slug, const QString &title, const QS
     body.insert(QStringLiteral("type"), typeUri(slug));
     body.insert(QStringLiteral("title"), title);
     body.insert(QStringLiteral("status"), status);
+    // Details often quote what the client sent (an id, a parameter name); a credential pasted there by
+    // mistake must not be echoed into client logs, proxies and bug reports.
     if (!detail.isEmpty())
-        body.insert(QStringLiteral("detail"), detail);
+        body.insert(QStringLiteral("detail"), redactSecrets(detail).left(1000));
     ApiResponse r = ApiResponse::json(status, body);
     r.setHeader("Content-Type", "application/problem+json");
     return r;
@@ -23,11 +27,14 @@ ApiResponse invalidJson(const QString &detail)
     return make(400, QStringLiteral("invalid-json"), QStringLiteral("The body is not a valid JSON object"), detail);
 }
 
-ApiResponse validation(const QJsonArray &errors)
+ApiResponse validation(const QJsonArray &rawErrors)
 {
     QStringList parts;
-    for (const QJsonValue &e : errors) {
-        const QJsonObject o = e.toObject();
+    QJsonArray errors;
+    for (const QJsonValue &e : rawErrors) {
+        QJsonObject o = e.toObject();
+        o.insert(QStringLiteral("field"), redactSecrets(o.value(QStringLiteral("field")).toString()).left(100));
+        errors.append(o);
         parts << o.value(QStringLiteral("field")).toString() + QStringLiteral(": ")
                      + o.value(QStringLiteral("message")).toString();
     }

@@ -11,7 +11,7 @@ QueryInput::QueryInput(const QUrlQuery &query, const QStringList &known)
     QStringList seen;
     for (const auto &item : query.queryItems(QUrl::FullyDecoded)) {
         if (!known.contains(item.first))
-            fail(item.first, QStringLiteral("unknown parameter; this address accepts: %1")
+            fail(item.first.left(100), QStringLiteral("unknown parameter; this address accepts: %1")
                                  .arg(known.isEmpty() ? QStringLiteral("none") : known.join(QStringLiteral(", "))));
         else if (seen.contains(item.first))
             fail(item.first, QStringLiteral("given more than once"));

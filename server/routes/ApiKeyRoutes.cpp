@@ -81,7 +81,7 @@ std::optional<ApiKeyRecord> ApiKeyRoutes::visibleKey(RequestContext &rc, ApiResp
     // Another tenant's key, a key outside the caller's workspaces and a missing key all answer alike.
     std::optional<ApiKeyRecord> key = m_context.storage.apiKeyById(rc.caller.tenantId, id);
     if (!key || !rc.caller.sees(key->workspaceId)) {
-        *notFound = Problem::notFound(QStringLiteral("No API key with id %1.").arg(id.left(40)));
+        *notFound = Problem::notFound(QStringLiteral("No API key with this id."));
         rc.targetType = QStringLiteral("api_key");
         rc.targetId = id.left(40);
         return std::nullopt;
@@ -130,9 +130,10 @@ ApiResponse ApiKeyRoutes::list(RequestContext &rc)
                                                      QString::number(rotationDays)});
     if (!cursor.isEmpty()) {
         const auto position = Cursor::decode(cursor, KeysList, fingerprint);
-        if (!position || !position->value(QStringLiteral("t")).isDouble() || !position->value(QStringLiteral("i")).isString())
+        const auto createdAt = position ? Cursor::integer(*position, QStringLiteral("t")) : std::nullopt;
+        if (!createdAt || !position->value(QStringLiteral("i")).isString())
             return Problem::invalidCursor();
-        q.afterCreatedAt = qint64(position->value(QStringLiteral("t")).toDouble());
+        q.afterCreatedAt = *createdAt;
         q.afterId = position->value(QStringLiteral("i")).toString();
     }
 

@@ -127,9 +127,10 @@ ApiResponse AuditRoutes::list(RequestContext &rc)
     const QString fingerprint = queryFingerprint(q);
     if (!cursor.isEmpty()) {
         const auto position = Cursor::decode(cursor, EventsList, fingerprint);
-        if (!position || !position->value(QStringLiteral("b")).isDouble())
+        const auto beforeId = position ? Cursor::integer(*position, QStringLiteral("b")) : std::nullopt;
+        if (!beforeId)
             return Problem::invalidCursor();
-        q.beforeId = qint64(position->value(QStringLiteral("b")).toDouble());
+        q.beforeId = *beforeId;
     }
     q.limit = limit + 1;
     QList<AuditRecord> events = m_context.storage.auditEvents(q);
