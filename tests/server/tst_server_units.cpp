@@ -94,7 +94,13 @@ private slots:
         QVERIFY(!Cursor::decode(cursor, QStringLiteral("api-keys"), Cursor::fingerprint({QStringLiteral("all")})));
         QVERIFY(!Cursor::decode(QStringLiteral("not a cursor!"), QStringLiteral("api-keys"), fp));
         QVERIFY(!Cursor::decode(QString(600, u'A'), QStringLiteral("api-keys"), fp));
-        // Filters ("a","bc") and ("ab","c") must not share a fingerprint.
+        // A forged position must never reach an out-of-range conversion.
+        QCOMPARE(*Cursor::integer({{QStringLiteral("b"), 12345}}, QStringLiteral("b")), 12345);
+        QVERIFY(!Cursor::integer({{QStringLiteral("b"), 1e300}}, QStringLiteral("b")));
+        QVERIFY(!Cursor::integer({{QStringLiteral("b"), -1}}, QStringLiteral("b")));
+        QVERIFY(!Cursor::integer({{QStringLiteral("b"), 1.5}}, QStringLiteral("b")));
+        QVERIFY(!Cursor::integer({{QStringLiteral("b"), QStringLiteral("7")}}, QStringLiteral("b")));
+                // Filters ("a","bc") and ("ab","c") must not share a fingerprint.
         QVERIFY(Cursor::fingerprint({QStringLiteral("a"), QStringLiteral("bc")})
                 != Cursor::fingerprint({QStringLiteral("ab"), QStringLiteral("c")}));
     }
