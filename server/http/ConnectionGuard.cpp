@@ -43,7 +43,7 @@ public:
         if (m_refused)
             return;
         m_refused = true;
-        const QByteArray requestId = Random::id(QLatin1StringView("req_"), 20).toLatin1();
+        const QByteArray requestId = Random::id(QLatin1StringView("req_"), 22).toLatin1();
         QJsonObject body = QJsonDocument::fromJson(problem.body).object();
         body.insert(QStringLiteral("request_id"), QString::fromLatin1(requestId));
         body.insert(QStringLiteral("instance"), m_path);

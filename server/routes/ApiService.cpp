@@ -80,7 +80,7 @@ bool ApiService::recordAudit(ServiceContext &context, const RequestContext &rc, 
 
 ApiService::Result ApiService::handle(ApiRequest request)
 {
-    request.requestId = Random::id(QLatin1StringView("req_"), 20);
+    request.requestId = Random::id(QLatin1StringView("req_"), 22);
     const qint64 now = m_context.now();
     Result result;
     ApiResponse &response = result.response;

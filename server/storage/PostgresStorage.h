@@ -2,6 +2,9 @@
 
 #include "SqlStorage.h"
 
+#include <QSet>
+
+#include <memory>
 #include <optional>
 
 namespace datarecs::server {
@@ -53,9 +56,15 @@ protected:
 
 private:
     bool advisoryLock(int space, const QString &key);
+    void disconnect();
 
     PostgresLocation m_location;
     QString m_connectionName;
+    // Every key request takes a lock: keep its statement prepared (one round trip instead of three).
+    std::unique_ptr<QSqlQuery> m_lockQuery;
+    // Locks already held by the open transaction. Taking one again is harmless but costs a round trip,
+    // and a bulk writer (the demo seeder) appends thousands of events to one chain per transaction.
+    QSet<QPair<int, QString>> m_heldLocks;
 };
 
 } // namespace datarecs::server

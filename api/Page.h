@@ -1,0 +1,25 @@
+#pragma once
+
+#include "JsonReader.h"
+
+namespace datarecs {
+
+/// One page of a cursor-paged list: {"items":[...],"next_cursor":string|null}. The lists that are
+/// not paged (roles, workspaces) use the same shape without a cursor.
+template <typename T> struct Page
+{
+    QList<T> items;
+    std::optional<QString> nextCursor; ///< absent on the last page
+
+    static Result<Page> fromJson(const QJsonValue &value, const QString &path)
+    {
+        JsonReader r(value, path);
+        Page out;
+        out.items = r.list<T>(QLatin1StringView("items"));
+        out.nextCursor = r.nullableString(QLatin1StringView("next_cursor"));
+        if (r.failed()) return r.error();
+        return out;
+    }
+};
+
+} // namespace datarecs

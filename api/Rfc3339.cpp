@@ -1,0 +1,43 @@
+#include "Rfc3339.h"
+
+namespace datarecs {
+
+namespace {
+
+/// The number in text[from, from + n), or -1 if any of those characters is not an ASCII digit.
+int digits(QStringView text, qsizetype from, qsizetype n)
+{
+    int value = 0;
+    for (qsizetype i = from; i < from + n; ++i) {
+        const char16_t c = text[i].unicode();
+        if (c < u'0' || c > u'9')
+            return -1;
+        value = value * 10 + (c - u'0');
+    }
+    return value;
+}
+
+} // namespace
+
+QDateTime parseRfc3339(QStringView text)
+{
+    // YYYY-MM-DDTHH:MM:SSZ (20) or YYYY-MM-DDTHH:MM:SS.mmmZ (24)
+    const qsizetype n = text.size();
+    if ((n == 20 || n == 24) && text[4] == u'-' && text[7] == u'-' && text[10] == u'T' && text[13] == u':' &&
+        text[16] == u':' && text[n - 1] == u'Z' && (n == 20 || text[19] == u'.')) {
+        const int y = digits(text, 0, 4), mo = digits(text, 5, 2), d = digits(text, 8, 2);
+        const int h = digits(text, 11, 2), mi = digits(text, 14, 2), s = digits(text, 17, 2);
+        const int ms = n == 24 ? digits(text, 20, 3) : 0;
+        if (y >= 0 && mo >= 0 && d >= 0 && h >= 0 && mi >= 0 && s >= 0 && ms >= 0) {
+            const QDate date(y, mo, d);
+            const QTime time(h, mi, s, ms);
+            if (date.isValid() && time.isValid())
+                return QDateTime(date, time, Qt::UTC);
+        }
+        return {};
+    }
+    const QDateTime t = QDateTime::fromString(text.toString(), Qt::ISODateWithMs);
+    return t.isValid() ? t.toUTC() : QDateTime();
+}
+
+} // namespace datarecs

@@ -1,0 +1,20 @@
+#pragma once
+
+#include "Result.h"
+
+#include <QJsonObject>
+
+namespace datarecs {
+
+struct Workspace
+{
+    QString id;
+    QString name;
+    QString description;
+
+    static Result<Workspace> fromJson(const QJsonValue &value,
+                                      const QString &path = QStringLiteral("Workspace"));
+    QJsonObject toJson() const;
+};
+
+} // namespace datarecs

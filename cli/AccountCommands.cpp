@@ -1,0 +1,150 @@
+#include "AccountCommands.h"
+
+#include "Context.h"
+#include "Terminal.h"
+
+#include <QJsonArray>
+
+using namespace Qt::StringLiterals;
+
+namespace datarecs::cli::AccountCommands {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("AccountCommands", text);
+}
+
+void storeSession(Context &ctx, const LoginResult &login);
+
+void signIn(Context &ctx, const QString &email, const QString &password)
+{
+    ApiCall<LoginResult> *call = ctx.client.login(email, password);
+    call->onFinished(&ctx, [&ctx](const Result<LoginResult> &r) {
+        if (!r) return ctx.fail(r.error());
+        storeSession(ctx, r.value());
+    });
+}
+
+void storeSession(Context &ctx, const LoginResult &login)
+{
+    CredentialJob *job = ctx.credentials.write(ctx.server, login.user.email, login.token);
+    QObject::connect(job, &CredentialJob::finished, &ctx, [&ctx, job, login] {
+        if (job->status() != CredentialJob::Status::Ok) {
+            // Keep nothing: end the session the server just opened, then say why.
+            ctx.client.setCredential(login.token);
+            ApiCall<NoContent> *logout = ctx.client.logout();
+            const QString reason = job->errorString();
+            logout->onFinished(&ctx, [&ctx, reason](const Result<NoContent> &) {
+                ctx.fail(KeychainUnavailable,
+                         tr("The system keychain is unavailable (%1), so the session could not be kept and "
+                            "nothing was stored: sign in where a keychain (Secret Service) runs, or use an "
+                            "API key through DATARECS_API_KEY.")
+                             .arg(reason));
+            });
+            return;
+        }
+        ctx.profiles.save({ctx.server, login.user.email, login.expiresAt});
+        ctx.profiles.setDefaultServer(ctx.server);
+        Terminal::err(tr("Signed in to %1 as %2 <%3>; the session is kept in the system keychain until %4.\n")
+                          .arg(ctx.server.toString(), login.user.name, login.user.email,
+                               Context::tableTime(login.expiresAt) + u" UTC"_s));
+        ctx.done();
+    });
+}
+
+} // namespace
+
+void login(Context &ctx)
+{
+    // Probe the keychain first, so nobody types a password for a session that cannot be kept.
+    CredentialJob *probe = ctx.credentials.read(ctx.server, u"datarecs-probe"_s);
+    QObject::connect(probe, &CredentialJob::finished, &ctx, [&ctx, probe] {
+        if (probe->status() == CredentialJob::Status::KeychainUnavailable) {
+            return ctx.fail(
+                KeychainUnavailable,
+                tr("The system keychain is unavailable (%1), so a login session cannot be kept; "
+                   "nothing was stored. Sign in where a keychain (Secret Service) runs, or use an "
+                   "API key through DATARECS_API_KEY.")
+                    .arg(probe->errorString()));
+        }
+        QString email = ctx.args.value(u"email"_s).trimmed();
+        if (email.isEmpty()) email = Terminal::readLine(tr("Email: ")).value_or(QString()).trimmed();
+        if (email.isEmpty())
+            return ctx.fail(Usage, tr("No email given: pass --email or type it when asked."));
+        const std::optional<QString> password = Terminal::readSecret(tr("Password for %1: ").arg(email));
+        if (!password || password->isEmpty())
+            return ctx.fail(Usage,
+                            tr("No password given: type it when asked, or give it on standard input."));
+        signIn(ctx, email, *password);
+    });
+}
+
+void logout(Context &ctx)
+{
+    const std::optional<Profile> profile = ctx.profiles.find(ctx.server);
+    if (!profile)
+        return ctx.fail(Unauthenticated, tr("You are not signed in to %1.").arg(ctx.server.toString()));
+    CredentialJob *read = ctx.credentials.read(ctx.server, profile->account);
+    QObject::connect(read, &CredentialJob::finished, &ctx, [&ctx, read, profile] {
+        auto forget = [&ctx, profile] {
+            CredentialJob *remove = ctx.credentials.remove(ctx.server, profile->account);
+            QObject::connect(remove, &CredentialJob::finished, &ctx, [&ctx, remove, profile] {
+                if (remove->status() == CredentialJob::Status::KeychainUnavailable)
+                    return ctx.fail(KeychainUnavailable,
+                                    tr("The session could not be removed from the keychain (%1): try again.")
+                                        .arg(remove->errorString()));
+                ctx.profiles.remove(ctx.server);
+                Terminal::err(tr("Signed out of %1 (%2).\n").arg(ctx.server.toString(), profile->account));
+                ctx.done();
+            });
+        };
+        if (read->status() == CredentialJob::Status::KeychainUnavailable)
+            return ctx.fail(
+                KeychainUnavailable,
+                tr("The system keychain is unavailable (%1): the session cannot be read or removed.")
+                    .arg(read->errorString()));
+        if (read->status() == CredentialJob::Status::NotFound) return forget();
+        // End the session on the server too; an already expired one is fine to forget.
+        ctx.client.setCredential(read->secret());
+        ApiCall<NoContent> *call = ctx.client.logout();
+        call->onFinished(&ctx, [&ctx, forget](const Result<NoContent> &r) {
+            if (!r && r.error().kind() != ApiError::Kind::Http)
+                return ctx.fail(r.error()); // server unreachable: keep the session, so logout can be retried
+            forget();
+        });
+    });
+}
+
+void whoami(Context &ctx)
+{
+    ApiCall<Identity> *call = ctx.client.me();
+    call->onFinished(&ctx, [&ctx](const Result<Identity> &r) {
+        if (!r) return ctx.fail(r.error());
+        const Identity &id = r.value();
+        QList<Output::Field> fields;
+        fields.append({u"server"_s, u"Server"_s, ctx.server.toString()});
+        fields.append({u"kind"_s, u"Signed in as"_s, id.isApiKey() ? u"API key"_s : u"user"_s});
+        fields.append({u"tenant"_s, u"Tenant"_s, u"%1 (%2)"_s.arg(id.tenant.name, id.tenant.id)});
+        if (id.user)
+            fields.append(
+                {u"user"_s, u"User"_s, u"%1 <%2> (%3)"_s.arg(id.user->name, id.user->email, id.user->id)});
+        if (id.apiKey)
+            fields.append({u"api_key"_s, u"API key"_s, u"%1 (%2)"_s.arg(id.apiKey->name, id.apiKey->id)});
+        fields.append({u"role"_s, u"Role"_s, id.role.value_or(u"-"_s)});
+        fields.append({u"workspace"_s, u"Workspace"_s,
+                       id.workspace ? u"%1 (%2)"_s.arg(id.workspace->name, id.workspace->id) : u"-"_s});
+        QStringList wsRoles;
+        for (const WorkspaceRole &wr : id.workspaceRoles)
+            wsRoles.append(u"%1 in %2"_s.arg(wr.role, wr.workspace.name));
+        fields.append(
+            {u"workspace_roles"_s, u"Workspace roles"_s, wsRoles.isEmpty() ? u"-"_s : wsRoles.join(u", "_s)});
+        fields.append({u"permissions"_s, u"Permissions"_s, id.permissions.join(u' ')});
+        fields.append({u"expires_at"_s, u"Expires"_s, Context::tableTime(id.expiresAt, u"never"_s)});
+        ctx.output.record(fields, id.toJson());
+        ctx.done();
+    });
+}
+
+} // namespace datarecs::cli::AccountCommands

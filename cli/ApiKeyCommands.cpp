@@ -1,0 +1,344 @@
+#include "ApiKeyCommands.h"
+
+#include "Context.h"
+#include "KeyFormat.h"
+#include "Terminal.h"
+
+#include <QJsonArray>
+
+#include <functional>
+
+using namespace Qt::StringLiterals;
+
+namespace datarecs::cli::ApiKeyCommands {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("ApiKeyCommands", text);
+}
+
+QString workspaceText(const ApiKey &k)
+{
+    return k.workspace ? k.workspace->name : u"-"_s;
+}
+
+QString lastUsedText(const ApiKey &k)
+{
+    if (!k.lastUsedAt) return u"never"_s;
+    QString s = Context::tableTime(k.lastUsedAt);
+    if (k.lastUsedIp) s += u" from "_s + *k.lastUsedIp;
+    return s;
+}
+
+QList<Output::Field> fieldsOf(const ApiKey &k)
+{
+    return {{u"id"_s, u"ID"_s, k.id},
+            {u"name"_s, u"Name"_s, k.name},
+            {u"description"_s, u"Description"_s, k.description},
+            {u"role"_s, u"Role"_s, k.role},
+            {u"workspace"_s, u"Workspace"_s,
+             k.workspace ? u"%1 (%2)"_s.arg(k.workspace->name, k.workspace->id) : u"-"_s},
+            {u"status"_s, u"Status"_s, k.status},
+            {u"enabled"_s, u"Enabled"_s, k.enabled ? u"yes"_s : u"no"_s},
+            {u"hint"_s, u"Hint"_s, k.hint},
+            {u"created_by"_s, u"Created by"_s, u"%1 (%2)"_s.arg(k.createdBy.name, k.createdBy.id)},
+            {u"created_at"_s, u"Created"_s, Context::tableTime(k.createdAt)},
+            {u"updated_at"_s, u"Updated"_s, Context::tableTime(k.updatedAt)},
+            {u"last_used_at"_s, u"Last used"_s, lastUsedText(k)},
+            {u"expires_at"_s, u"Expires"_s, Context::tableTime(k.expiresAt, u"never"_s)},
+            {u"replaces"_s, u"Replaces"_s, k.replaces.value_or(u"-"_s)},
+            {u"replaced_by"_s, u"Replaced by"_s, k.replacedBy.value_or(u"-"_s)}};
+}
+
+void printKey(Context &ctx, const ApiKey &k, Output::Stream stream = Output::Stream::Stdout)
+{
+    ctx.output.record(fieldsOf(k), k.toJson(), stream);
+}
+
+/// The id option, required by every command that acts on one key.
+std::optional<QString> requireId(Context &ctx)
+{
+    const QString id = ctx.args.value(u"api-key-id"_s).trimmed();
+    if (id.isEmpty()) {
+        ctx.fail(Usage, tr("Which key? Pass --api-key-id key_... (see 'datarecs api-key list').") + u'\n' +
+                            ctx.args.helpHint());
+        return std::nullopt;
+    }
+    return id;
+}
+
+void fetchPages(Context &ctx, ApiKeyQuery query, QString cursor, QList<ApiKey> acc, qsizetype max,
+                std::function<void(QList<ApiKey>)> whenDone)
+{
+    ApiCall<Page<ApiKey>> *call = ctx.client.listApiKeys(query, cursor);
+    call->onFinished(&ctx, [&ctx, query, acc, max, whenDone](const Result<Page<ApiKey>> &r) mutable {
+        if (!r) return ctx.fail(r.error());
+        acc += r.value().items;
+        if (acc.size() >= max || !r.value().nextCursor) {
+            if (acc.size() > max) acc.resize(max);
+            return whenDone(acc);
+        }
+        fetchPages(ctx, query, *r.value().nextCursor, acc, max, whenDone);
+    });
+}
+
+void printCreated(Context &ctx, const CreatedApiKey &created)
+{
+    QList<Output::Field> fields = fieldsOf(created.apiKey);
+    QJsonObject json{
+        {u"api_key"_s, created.apiKey.toJson()},
+        {u"replaces"_s, created.replaces ? QJsonValue(created.replaces->toJson()) : QJsonValue()}};
+    // With a terminal on stdout a person reads it all there; otherwise stdout gets the value alone so
+    // that `> key.txt` or `$(...)` captures exactly the key, and the details go to stderr.
+    const bool valueAlone = !Terminal::stdoutIsTty() || ctx.output.format() == Output::Format::Json;
+    const Output::Stream metaStream = valueAlone ? Output::Stream::Stderr : Output::Stream::Stdout;
+    ctx.output.record(fields, json, metaStream);
+    if (created.replaces) {
+        const QString note = tr("\nThis key replaces %1, which stays enabled: once every system uses the new "
+                                "value, run 'datarecs api-key disable --api-key-id %1', then delete it.\n")
+                                 .arg(created.replaces->id);
+        valueAlone ? Terminal::err(note) : Terminal::out(note);
+    }
+    if (valueAlone) {
+        Terminal::out(created.secret + u'\n');
+        Terminal::err(
+            tr("The key value was written to standard output. It cannot be shown again: store it in "
+               "your secret manager now.\n"));
+    } else {
+        Terminal::out(
+            tr("\nKey value (shown only this once; store it in your secret manager now):\n\n  %1\n\n")
+                .arg(created.secret));
+    }
+}
+
+std::optional<QDateTime> optionalWhen(Context &ctx, const QString &option, bool &ok)
+{
+    ok = true;
+    if (!ctx.args.isSet(option)) return std::nullopt;
+    const std::optional<QDateTime> t = Context::parseWhen(ctx.args.value(option), true);
+    if (!t) {
+        ok = false;
+        ctx.fail(Usage, tr("--%1 \"%2\" is not a date: use 2027-03-01, 2027-03-01T08:00:00Z or 90d.")
+                            .arg(option, ctx.args.value(option)));
+    }
+    return t;
+}
+
+void finishWithKey(Context &ctx, ApiCall<ApiKey> *call, std::function<QString(const ApiKey &)> sentence)
+{
+    call->onFinished(&ctx, [&ctx, sentence](const Result<ApiKey> &r) {
+        if (!r) return ctx.fail(r.error());
+        if (ctx.output.format() == Output::Format::Table)
+            Terminal::out(sentence(r.value()) + u'\n');
+        else
+            printKey(ctx, r.value());
+        ctx.done();
+    });
+}
+
+} // namespace
+
+void list(Context &ctx)
+{
+    ApiKeyQuery query;
+    const QString status = ctx.args.value(u"status"_s);
+    static const QStringList statuses{u"all"_s,     u"enabled"_s, u"disabled"_s,
+                                      u"expired"_s, u"stale"_s,   u"rotation-due"_s};
+    if (!status.isEmpty() && !statuses.contains(status))
+        return ctx.fail(Usage, tr("--status must be one of %1.").arg(statuses.join(u", "_s)));
+    query.status = QString(status).replace(u'-', u'_');
+    query.search = ctx.args.value(u"search"_s);
+    query.workspaceId = ctx.args.value(u"workspace"_s);
+    bool ok = true;
+    for (const QString &name : {u"stale-days"_s, u"rotation-days"_s, u"limit"_s}) {
+        if (!ctx.args.isSet(name)) continue;
+        const int n = ctx.args.value(name).toInt(&ok);
+        if (!ok || n < 1) return ctx.fail(Usage, tr("--%1 must be a positive whole number.").arg(name));
+        (name == u"stale-days"      ? query.staleDays
+         : name == u"rotation-days" ? query.rotationDays
+                                    : query.limit) = n;
+    }
+    const qsizetype max = query.limit.value_or(std::numeric_limits<int>::max());
+    query.limit = int(std::min<qsizetype>(max, 200));
+    fetchPages(ctx, query, {}, {}, max, [&ctx](const QList<ApiKey> &keys) {
+        Output::Rows table{{u"ID"_s, u"NAME"_s, u"ROLE"_s, u"WORKSPACE"_s, u"STATUS"_s, u"CREATED BY"_s,
+                            u"CREATED"_s, u"LAST USED"_s, u"EXPIRES"_s},
+                           {}};
+        Output::Rows csv{{u"id"_s, u"name"_s, u"description"_s, u"role"_s, u"workspace_id"_s,
+                          u"workspace_name"_s, u"enabled"_s, u"status"_s, u"hint"_s, u"created_by_id"_s,
+                          u"created_by_name"_s, u"created_at"_s, u"last_used_at"_s, u"last_used_ip"_s,
+                          u"expires_at"_s},
+                         {}};
+        QJsonArray json;
+        for (const ApiKey &k : keys) {
+            table.rows.append({k.id, k.name, k.role, workspaceText(k), k.status, k.createdBy.name,
+                               Context::tableTime(k.createdAt), lastUsedText(k),
+                               Context::tableTime(k.expiresAt, u"never"_s)});
+            csv.rows.append({k.id, k.name, k.description, k.role, k.workspace ? k.workspace->id : QString(),
+                             k.workspace ? k.workspace->name : QString(), k.enabled ? u"true"_s : u"false"_s,
+                             k.status, k.hint, k.createdBy.id, k.createdBy.name,
+                             Context::csvTime(k.createdAt), Context::csvTime(k.lastUsedAt),
+                             k.lastUsedIp.value_or(QString()), Context::csvTime(k.expiresAt)});
+            json.append(k.toJson());
+        }
+        if (keys.isEmpty() && ctx.output.format() == Output::Format::Table)
+            Terminal::err(tr("No API keys match.\n"));
+        else
+            ctx.output.list(table, csv, json);
+        ctx.done();
+    });
+}
+
+void show(Context &ctx)
+{
+    const std::optional<QString> id = requireId(ctx);
+    if (!id) return;
+    ctx.client.apiKey(*id)->onFinished(&ctx, [&ctx](const Result<ApiKey> &r) {
+        if (!r) return ctx.fail(r.error());
+        printKey(ctx, r.value());
+        ctx.done();
+    });
+}
+
+void create(Context &ctx)
+{
+    NewApiKey key;
+    key.name = ctx.args.value(u"name"_s);
+    key.role = ctx.args.value(u"role"_s);
+    key.description = ctx.args.value(u"description"_s);
+    key.workspaceId = ctx.args.value(u"workspace"_s);
+    if (key.name.trimmed().isEmpty() || key.role.isEmpty())
+        return ctx.fail(Usage, tr("A key needs --name and --role (see 'datarecs roles').") + u'\n' +
+                                   ctx.args.helpHint());
+    bool ok = true;
+    key.expiresAt = optionalWhen(ctx, u"expires"_s, ok);
+    if (!ok) return;
+    // One idempotency key for this logical create, kept across the client's retries.
+    ctx.client.createApiKey(key, ApiClient::newIdempotencyKey())
+        ->onFinished(&ctx, [&ctx](const Result<CreatedApiKey> &r) {
+            if (!r) return ctx.fail(r.error());
+            printCreated(ctx, r.value());
+            ctx.done();
+        });
+}
+
+void update(Context &ctx)
+{
+    const std::optional<QString> id = requireId(ctx);
+    if (!id) return;
+    std::optional<QString> name, description;
+    if (ctx.args.isSet(u"name"_s)) name = ctx.args.value(u"name"_s);
+    if (ctx.args.isSet(u"description"_s)) description = ctx.args.value(u"description"_s);
+    if (!name && !description)
+        return ctx.fail(Usage, tr("Nothing to change: pass --name and/or --description."));
+    finishWithKey(ctx, ctx.client.updateApiKey(*id, name, description),
+                  [](const ApiKey &k) { return tr("Updated API key %1 (%2).").arg(k.id, k.name); });
+}
+
+void enable(Context &ctx)
+{
+    const std::optional<QString> id = requireId(ctx);
+    if (!id) return;
+    finishWithKey(ctx, ctx.client.enableApiKey(*id), [](const ApiKey &k) {
+        return tr("Enabled API key %1 (%2): requests with it are accepted again.").arg(k.id, k.name);
+    });
+}
+
+void disable(Context &ctx)
+{
+    const std::optional<QString> id = requireId(ctx);
+    if (!id) return;
+    finishWithKey(ctx, ctx.client.disableApiKey(*id), [](const ApiKey &k) {
+        return tr("Disabled API key %1 (%2): requests with it are now refused.").arg(k.id, k.name);
+    });
+}
+
+namespace {
+
+void deleteNow(Context &ctx, const QString &id)
+{
+    ctx.client.deleteApiKey(id)->onFinished(&ctx, [&ctx, id](const Result<NoContent> &r) {
+        if (!r) return ctx.fail(r.error());
+        switch (ctx.output.format()) {
+        case Output::Format::Table:
+            Terminal::out(tr("Deleted API key %1.\n").arg(id));
+            break;
+        case Output::Format::Json:
+            Terminal::out(Output::json(QJsonObject{{u"id"_s, id}, {u"deleted"_s, true}}));
+            break;
+        case Output::Format::Csv:
+            Terminal::out(Output::csv({u"id"_s, u"deleted"_s}, {{id, u"true"_s}}));
+            break;
+        }
+        ctx.done();
+    });
+}
+
+} // namespace
+
+void remove(Context &ctx)
+{
+    const std::optional<QString> id = requireId(ctx);
+    if (!id) return;
+    if (ctx.args.isSet(u"yes"_s)) return deleteNow(ctx, *id);
+    if (!Terminal::stdinIsTty())
+        return ctx.fail(Usage,
+                        tr("Refusing to delete without confirmation: pass --yes when not on a terminal."));
+    // Name the key in the question, so nobody confirms the wrong id.
+    ctx.client.apiKey(*id)->onFinished(&ctx, [&ctx](const Result<ApiKey> &r) {
+        if (!r) return ctx.fail(r.error());
+        const ApiKey &k = r.value();
+        const QString answer =
+            Terminal::readLine(tr("Delete API key %1 (\"%2\", %3)? Requests with it will be refused and this "
+                                  "cannot be undone. Type yes to delete: ")
+                                   .arg(k.id, k.name, k.status))
+                .value_or(QString())
+                .trimmed()
+                .toLower();
+        if (answer != u"yes" && answer != u"y") return ctx.fail(Failure, tr("Not deleted."));
+        deleteNow(ctx, k.id);
+    });
+}
+
+void rotate(Context &ctx)
+{
+    const std::optional<QString> id = requireId(ctx);
+    if (!id) return;
+    RotateOptions options;
+    if (ctx.args.isSet(u"name"_s)) options.name = ctx.args.value(u"name"_s);
+    if (ctx.args.isSet(u"description"_s)) options.description = ctx.args.value(u"description"_s);
+    bool ok = true;
+    options.expiresAt = optionalWhen(ctx, u"expires"_s, ok);
+    if (!ok) return;
+    ctx.client.rotateApiKey(*id, options, ApiClient::newIdempotencyKey())
+        ->onFinished(&ctx, [&ctx](const Result<CreatedApiKey> &r) {
+            if (!r) return ctx.fail(r.error());
+            printCreated(ctx, r.value());
+            ctx.done();
+        });
+}
+
+void check(Context &ctx)
+{
+    const std::optional<QString> line = Terminal::readSecret(tr("API key value: "));
+    const QString value = line.value_or(QString()).trimmed();
+    if (value.isEmpty())
+        return ctx.fail(Usage, tr("No key value on standard input: run 'datarecs api-key check < key.txt'."));
+    const KeyFormat::Check local = KeyFormat::check(value);
+    if (local != KeyFormat::Check::Valid) return ctx.fail(Usage, KeyFormat::describe(local));
+    ctx.client.lookupApiKey(value)->onFinished(&ctx, [&ctx](const Result<ApiKey> &r) {
+        if (!r && r.error().is(u"not-found"))
+            return ctx.fail(NotFound,
+                            tr("The value is well formed, but no key of yours has it: it may have been "
+                               "deleted, or belong to another tenant or workspace."));
+        if (!r) return ctx.fail(r.error());
+        if (ctx.output.format() == Output::Format::Table)
+            Terminal::out(tr("The value is well formed and belongs to this key:\n\n"));
+        printKey(ctx, r.value());
+        ctx.done();
+    });
+}
+
+} // namespace datarecs::cli::ApiKeyCommands

@@ -1,0 +1,509 @@
+// The `datarecs` binary end to end against a real datarecs-server with demo data: every command and
+// output format, the user guide's rotation procedure done with the CLI alone, refused keys, exit
+// codes, and the rule that a key value is printed by create/rotate only.
+#include "ApiClient.h"
+#include "KeyFormat.h"
+#include "ServerFixture.h"
+
+#include <QDir>
+#include <QRegularExpression>
+#include <QSet>
+#include <QTemporaryDir>
+
+using namespace datarecs;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+template <typename T> Result<T> await(ApiCall<T> *call)
+{
+    std::optional<Result<T>> out;
+    call->onFinished(call->parent(), [&out](const Result<T> &r) { out = r; });
+    if (!QTest::qWaitFor([&] { return out.has_value(); }, 30000))
+        return ApiError(ApiError::Kind::Timeout, u"test waited too long"_s);
+    return *out;
+}
+
+/// What `create`/`rotate` prints on stdout when it is not a terminal: the value and a line end.
+QString secretFrom(const CliRun &r)
+{
+    return QString::fromUtf8(r.out).trimmed();
+}
+
+} // namespace
+
+class TestCliEndToEnd : public QObject
+{
+    Q_OBJECT
+private:
+    ServerFixture m_server;
+    QTemporaryDir m_home;         // HOME for every run: settings never touch the real one
+    QString m_ownerKey;           // an admin key made through the API, used as DATARECS_API_KEY
+    QString m_sessionToken;       // must never appear in any output
+    QStringList m_printedSecrets; // values create/rotate printed: each exactly once
+    QList<QString> m_extraKeyIds; // keys made for the quota test, removed after it
+
+    CliRun cli(const QStringList &args, QMap<QString, QString> env = {}, const QByteArray &input = {})
+    {
+        if (!env.contains(u"DATARECS_API_KEY"_s)) env.insert(u"DATARECS_API_KEY"_s, m_ownerKey);
+        env.insert(u"HOME"_s, m_home.path());
+        env.insert(u"XDG_CONFIG_HOME"_s, m_home.path() + u"/.config"_s);
+        return m_server.run(args, env, input);
+    }
+
+    /// Creates a key with the CLI (stdout not a terminal: the value alone) and returns {id, value}.
+    std::pair<QString, QString> createKey(const QString &name, const QString &role = u"admin"_s)
+    {
+        const CliRun r =
+            cli({u"api-key"_s, u"create"_s, u"--name"_s, name, u"--role"_s, role, u"--output"_s, u"json"_s});
+        if (r.exitCode != 0) qWarning().noquote() << r.describe();
+        const QString secret = secretFrom(r);
+        m_printedSecrets.append(secret);
+        const QString id = QJsonDocument::fromJson(r.err.left(r.err.lastIndexOf('}') + 1))
+                               .object()
+                               .value(u"api_key"_s)
+                               .toObject()
+                               .value(u"id"_s)
+                               .toString();
+        return {id, secret};
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        const QString problem = m_server.start();
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        // Bootstrap through the library: sign in as the demo owner, make an admin key for the CLI.
+        ApiClient client;
+        client.setBaseUrl(QUrl(m_server.url()));
+        const Result<LoginResult> login =
+            await(client.login(u"owner@acme.test"_s, m_server.password(u"owner@acme.test"_s)));
+        QVERIFY2(login.ok(), qPrintable(login.ok() ? QString() : login.error().userMessage()));
+        m_sessionToken = login.value().token;
+        client.setCredential(m_sessionToken);
+        const Result<CreatedApiKey> key =
+            await(client.createApiKey({u"e2e-cli"_s, u"CLI tests"_s, u"admin"_s, {}, {}}));
+        QVERIFY2(key.ok(), qPrintable(key.ok() ? QString() : key.error().userMessage()));
+        m_ownerKey = key.value().secret;
+    }
+
+    void cleanupTestCase() { m_server.stop(); }
+
+    void help_forEveryCommand_hasUsageAndExample_data()
+    {
+        QTest::addColumn<QStringList>("command");
+        for (const char *c :
+             {"login", "logout", "whoami", "api-key list", "api-key show", "api-key create", "api-key update",
+              "api-key enable", "api-key disable", "api-key delete", "api-key rotate", "api-key check",
+              "audit list", "audit export", "audit verify", "roles", "workspaces", "quota"})
+            QTest::newRow(c) << QString::fromLatin1(c).split(u' ');
+    }
+
+    void help_forEveryCommand_hasUsageAndExample()
+    {
+        QFETCH(QStringList, command);
+        const CliRun r = cli(command + QStringList{u"--help"_s});
+        CLI_VERIFY(r.exitCode == 0, r);
+        const QString out = QString::fromUtf8(r.out);
+        CLI_VERIFY(out.startsWith(u"Usage: datarecs "_s + command.join(u' ')), r);
+        CLI_VERIFY(out.contains(u"Examples:\n  datarecs "_s + command.join(u' ')), r);
+    }
+
+    void help_topAndGroups()
+    {
+        for (const QStringList &args :
+             {QStringList{u"--help"_s}, QStringList{u"help"_s}, QStringList{u"api-key"_s, u"--help"_s},
+              QStringList{u"audit"_s, u"--help"_s}, QStringList{u"help"_s, u"api-key"_s, u"rotate"_s}}) {
+            const CliRun r = cli(args);
+            CLI_VERIFY(r.exitCode == 0 && r.out.startsWith("Usage: datarecs"), r);
+        }
+        const CliRun v = cli({u"--version"_s});
+        CLI_VERIFY(v.exitCode == 0 && v.out.startsWith("datarecs "), v);
+    }
+
+    void usageErrors_exitWith2_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::newRow("no command") << QStringList{};
+        QTest::newRow("unknown command") << QStringList{u"frobnicate"_s};
+        QTest::newRow("group without subcommand") << QStringList{u"api-key"_s};
+        QTest::newRow("unknown option") << QStringList{u"api-key"_s, u"list"_s, u"--colour"_s};
+        QTest::newRow("option of another command") << QStringList{u"quota"_s, u"--api-key-id"_s, u"key_x"_s};
+        QTest::newRow("extra argument") << QStringList{u"roles"_s, u"extra"_s};
+        QTest::newRow("bad output format") << QStringList{u"roles"_s, u"--output"_s, u"xml"_s};
+        QTest::newRow("show without id") << QStringList{u"api-key"_s, u"show"_s};
+        QTest::newRow("malformed id") << QStringList{u"api-key"_s, u"show"_s, u"--api-key-id"_s, u"abc"_s};
+        QTest::newRow("create without role") << QStringList{u"api-key"_s, u"create"_s, u"--name"_s, u"x"_s};
+        QTest::newRow("create bad expiry")
+            << QStringList{u"api-key"_s, u"create"_s, u"--name"_s,    u"x"_s,
+                           u"--role"_s,  u"admin"_s,  u"--expires"_s, u"soon"_s};
+        QTest::newRow("bad status") << QStringList{u"api-key"_s, u"list"_s, u"--status"_s, u"sleepy"_s};
+        QTest::newRow("bad since") << QStringList{u"audit"_s, u"list"_s, u"--since"_s, u"last tuesday"_s};
+        QTest::newRow("bad outcome") << QStringList{u"audit"_s, u"list"_s, u"--outcome"_s, u"meh"_s};
+        QTest::newRow("export without format") << QStringList{u"audit"_s, u"export"_s};
+        QTest::newRow("update with nothing")
+            << QStringList{u"api-key"_s, u"update"_s, u"--api-key-id"_s, u"key_AAAAAAAAAAAAAAAA"_s};
+        QTest::newRow("server rejects name") << QStringList{u"api-key"_s,       u"create"_s, u"--name"_s,
+                                                            QString(150, u'n'), u"--role"_s, u"admin"_s};
+    }
+
+    void usageErrors_exitWith2()
+    {
+        QFETCH(QStringList, args);
+        const CliRun r = cli(args);
+        CLI_VERIFY(r.exitCode == 2, r);
+        CLI_VERIFY(r.err.startsWith("datarecs: "), r);
+        CLI_VERIFY(r.out.isEmpty(), r);
+    }
+
+    void apiKeyList_inEveryFormat_showsTheConsolesMetadata()
+    {
+        const CliRun table = cli({u"api-key"_s, u"list"_s});
+        CLI_VERIFY(table.exitCode == 0, table);
+        const QByteArray header = table.out.left(table.out.indexOf('\n'));
+        for (const char *column :
+             {"ID", "NAME", "ROLE", "WORKSPACE", "STATUS", "CREATED BY", "CREATED", "LAST USED"})
+            CLI_VERIFY(header.contains(column), table);
+
+        const CliRun json = cli({u"api-key"_s, u"list"_s, u"--output"_s, u"json"_s});
+        CLI_VERIFY(json.exitCode == 0 && json.json().isArray(), json);
+        const QJsonArray keys = json.json().array();
+        QVERIFY(keys.size() >= 30);
+        const QJsonObject first = keys.first().toObject();
+        for (const char *field : {"id", "name", "role", "enabled", "status", "created_by", "created_at",
+                                  "last_used_at", "hint", "workspace"})
+            QVERIFY2(first.contains(QLatin1StringView(field)), field);
+        QCOMPARE(table.out.count('\n'), keys.size() + 1);
+
+        const CliRun csv = cli({u"api-key"_s, u"list"_s, u"--output"_s, u"csv"_s});
+        CLI_VERIFY(csv.exitCode == 0, csv);
+        CLI_VERIFY(csv.out.startsWith(
+                       "id,name,description,role,workspace_id,workspace_name,enabled,status,hint,"
+                       "created_by_id,created_by_name,created_at,last_used_at,last_used_ip,expires_at\r\n"),
+                   csv);
+        QCOMPARE(csv.out.count("\r\n"), keys.size() + 1);
+
+        const CliRun limited = cli({u"api-key"_s, u"list"_s, u"--limit"_s, u"3"_s, u"--output"_s, u"json"_s});
+        QCOMPARE(limited.json().array().size(), 3);
+        const CliRun disabled =
+            cli({u"api-key"_s, u"list"_s, u"--status"_s, u"disabled"_s, u"--output"_s, u"json"_s});
+        CLI_VERIFY(disabled.exitCode == 0, disabled);
+        for (const QJsonValue &k : disabled.json().array())
+            QCOMPARE(k.toObject().value(u"enabled"_s).toBool(), false);
+        const CliRun search =
+            cli({u"api-key"_s, u"list"_s, u"--search"_s, u"e2e-cli"_s, u"--output"_s, u"json"_s});
+        QCOMPARE(search.json().array().size(), 1);
+        const CliRun stale =
+            cli({u"api-key"_s, u"list"_s, u"--status"_s, u"rotation-due"_s, u"--output"_s, u"csv"_s});
+        CLI_VERIFY(stale.exitCode == 0, stale);
+    }
+
+    void apiKeyShow_inEveryFormat()
+    {
+        const CliRun list =
+            cli({u"api-key"_s, u"list"_s, u"--search"_s, u"e2e-cli"_s, u"--output"_s, u"json"_s});
+        const QString id = list.json().array().first().toObject().value(u"id"_s).toString();
+        const CliRun json = cli({u"api-key"_s, u"show"_s, u"--api-key-id"_s, id, u"--output"_s, u"json"_s});
+        CLI_VERIFY(json.exitCode == 0 && json.json().object().value(u"id"_s).toString() == id, json);
+        QCOMPARE(json.json().object().value(u"description"_s).toString(), u"CLI tests"_s);
+        const CliRun table = cli({u"api-key"_s, u"show"_s, u"--api-key-id"_s, id});
+        CLI_VERIFY(table.exitCode == 0 && table.out.contains("Created by:") &&
+                       table.out.contains("Last used:"),
+                   table);
+        const CliRun csv = cli({u"api-key"_s, u"show"_s, u"--api-key-id"_s, id, u"--output"_s, u"csv"_s});
+        CLI_VERIFY(csv.exitCode == 0 && csv.out.startsWith("id,name,description,role,"), csv);
+        const CliRun missing = cli({u"api-key"_s, u"show"_s, u"--api-key-id"_s, u"key_AAAAAAAAAAAAAAAA"_s});
+        CLI_VERIFY(missing.exitCode == 5 && missing.err.contains("Not found"), missing);
+    }
+
+    void directory_inEveryFormat()
+    {
+        const CliRun roles = cli({u"roles"_s, u"--output"_s, u"json"_s});
+        CLI_VERIFY(roles.exitCode == 0 && roles.json().array().size() == 5, roles);
+        const CliRun rolesTable = cli({u"roles"_s});
+        CLI_VERIFY(rolesTable.out.contains("workspace_viewer"), rolesTable);
+        const CliRun rolesCsv = cli({u"roles"_s, u"--output"_s, u"csv"_s});
+        CLI_VERIFY(rolesCsv.out.startsWith("name,title,scope,rank,description,permissions\r\n"), rolesCsv);
+
+        const CliRun ws = cli({u"workspaces"_s, u"--output"_s, u"json"_s});
+        CLI_VERIFY(ws.exitCode == 0 && !ws.json().array().isEmpty(), ws);
+        CLI_VERIFY(cli({u"workspaces"_s}).out.startsWith("ID"), ws);
+        CLI_VERIFY(cli({u"workspaces"_s, u"--output"_s, u"csv"_s}).out.startsWith("id,name,description\r\n"),
+                   ws);
+
+        const CliRun quota = cli({u"quota"_s, u"--output"_s, u"json"_s});
+        const QJsonObject q = quota.json().object();
+        CLI_VERIFY(quota.exitCode == 0 && q.value(u"limit"_s).toInt() ==
+                                              q.value(u"used"_s).toInt() + q.value(u"remaining"_s).toInt(),
+                   quota);
+        CLI_VERIFY(cli({u"quota"_s}).out.startsWith("Limit:"), quota);
+        CLI_VERIFY(cli({u"quota"_s, u"--output"_s, u"csv"_s}).out.startsWith("limit,used,remaining\r\n"),
+                   quota);
+    }
+
+    void whoami_inEveryFormat()
+    {
+        const CliRun json = cli({u"whoami"_s, u"--output"_s, u"json"_s});
+        CLI_VERIFY(json.exitCode == 0, json);
+        QCOMPARE(json.json().object().value(u"kind"_s).toString(), u"api_key"_s);
+        QCOMPARE(json.json().object().value(u"api_key"_s).toObject().value(u"name"_s).toString(),
+                 u"e2e-cli"_s);
+        const CliRun table = cli({u"whoami"_s});
+        CLI_VERIFY(table.out.contains("API key:") && table.out.contains("e2e-cli"), table);
+        CLI_VERIFY(cli({u"whoami"_s, u"--output"_s, u"csv"_s}).out.startsWith("server,kind,tenant,"), table);
+    }
+
+    void create_printsTheValueAloneOnStdout_andDetailsOnStderr()
+    {
+        for (const QString &format : {u"json"_s, u"table"_s, u"csv"_s}) {
+            const CliRun r =
+                cli({u"api-key"_s, u"create"_s, u"--name"_s, u"e2e-create-"_s + format, u"--role"_s,
+                     u"workspace_viewer"_s, u"--description"_s, u"made by the CLI test"_s, u"--expires"_s,
+                     u"30d"_s, u"--output"_s, format});
+            CLI_VERIFY(r.exitCode == 0, r);
+            const QString secret = secretFrom(r);
+            m_printedSecrets.append(secret);
+            CLI_VERIFY(r.out == secret.toUtf8() + '\n', r); // `> key.txt` captures just the key
+            CLI_VERIFY(KeyFormat::isValid(secret), r);
+            CLI_VERIFY(r.err.contains("cannot be shown again"), r);
+            CLI_VERIFY(r.err.contains("e2e-create-" + format.toUtf8()), r);
+        }
+    }
+
+    void rotationProcedure_ofTheUserGuide_withTheCliAlone()
+    {
+        // The system still uses the old key.
+        const auto [oldId, oldValue] = createKey(u"deploy-old"_s);
+        QVERIFY(!oldId.isEmpty());
+        const CliRun usingOld =
+            cli({u"whoami"_s, u"--output"_s, u"json"_s}, {{u"DATARECS_API_KEY"_s, oldValue}});
+        CLI_VERIFY(usingOld.exitCode == 0, usingOld);
+
+        // 1. Create a new key. 2. Use it. 3. Disable the old one, then delete it.
+        const auto [newId, newValue] = createKey(u"deploy-new"_s);
+        const CliRun usingNew =
+            cli({u"whoami"_s, u"--output"_s, u"json"_s}, {{u"DATARECS_API_KEY"_s, newValue}});
+        CLI_VERIFY(usingNew.exitCode == 0, usingNew);
+        QCOMPARE(usingNew.json().object().value(u"api_key"_s).toObject().value(u"id"_s).toString(), newId);
+
+        const CliRun disable = cli({u"api-key"_s, u"disable"_s, u"--api-key-id"_s, oldId});
+        CLI_VERIFY(disable.exitCode == 0 && disable.out.contains("refused"), disable);
+        const CliRun refused = cli({u"whoami"_s}, {{u"DATARECS_API_KEY"_s, oldValue}});
+        CLI_VERIFY(refused.exitCode == 3, refused);
+        CLI_VERIFY(refused.err.contains("The server refused the key: check it was copied exactly (keys are "
+                                        "case-sensitive) and that it is not disabled."),
+                   refused);
+        CLI_VERIFY(refused.err.contains("invalid-token"), refused);
+
+        const CliRun del = cli({u"api-key"_s, u"delete"_s, u"--api-key-id"_s, oldId, u"--yes"_s});
+        CLI_VERIFY(del.exitCode == 0 && del.out.contains(oldId.toUtf8()), del);
+        const CliRun gone = cli({u"api-key"_s, u"show"_s, u"--api-key-id"_s, oldId});
+        CLI_VERIFY(gone.exitCode == 5, gone);
+        const CliRun stillNew = cli({u"whoami"_s}, {{u"DATARECS_API_KEY"_s, newValue}});
+        CLI_VERIFY(stillNew.exitCode == 0, stillNew);
+
+        // The audit log recorded the refused request of the disabled key.
+        const CliRun audit = cli({u"audit"_s, u"list"_s, u"--api-key-id"_s, oldId, u"--outcome"_s,
+                                  u"refused"_s, u"--output"_s, u"json"_s});
+        CLI_VERIFY(audit.exitCode == 0 && !audit.json().array().isEmpty(), audit);
+    }
+
+    void rotateCommand_makesAReplacement_andTheOldKeyStaysEnabled()
+    {
+        const auto [oldId, oldValue] = createKey(u"terraform"_s, u"workspace_admin"_s);
+        Q_UNUSED(oldValue);
+        const CliRun r = cli({u"api-key"_s, u"rotate"_s, u"--api-key-id"_s, oldId, u"--output"_s, u"json"_s});
+        CLI_VERIFY(r.exitCode == 0, r);
+        const QString newValue = secretFrom(r);
+        m_printedSecrets.append(newValue);
+        CLI_VERIFY(KeyFormat::isValid(newValue) && r.out == newValue.toUtf8() + '\n', r);
+        const QJsonObject meta = QJsonDocument::fromJson(r.err.left(r.err.lastIndexOf('}') + 1)).object();
+        QCOMPARE(meta.value(u"replaces"_s).toObject().value(u"id"_s).toString(), oldId);
+        QCOMPARE(meta.value(u"api_key"_s).toObject().value(u"role"_s).toString(), u"workspace_admin"_s);
+        CLI_VERIFY(r.err.contains("stays enabled"), r);
+        const CliRun old = cli({u"api-key"_s, u"show"_s, u"--api-key-id"_s, oldId, u"--output"_s, u"json"_s});
+        QCOMPARE(old.json().object().value(u"enabled"_s).toBool(), true);
+        QCOMPARE(old.json().object().value(u"replaced_by"_s).toString(),
+                 meta.value(u"api_key"_s).toObject().value(u"id"_s).toString());
+        const CliRun usingNew = cli({u"whoami"_s}, {{u"DATARECS_API_KEY"_s, newValue}});
+        CLI_VERIFY(usingNew.exitCode == 0, usingNew);
+    }
+
+    void enableAndDisable_inEveryFormat()
+    {
+        const auto [id, value] = createKey(u"toggle"_s, u"workspace_viewer"_s);
+        const CliRun off = cli({u"api-key"_s, u"disable"_s, u"--api-key-id"_s, id, u"--output"_s, u"json"_s});
+        CLI_VERIFY(off.exitCode == 0 && off.json().object().value(u"status"_s).toString() == u"disabled",
+                   off);
+        CLI_VERIFY(cli({u"whoami"_s}, {{u"DATARECS_API_KEY"_s, value}}).exitCode == 3, off);
+        const CliRun on = cli({u"api-key"_s, u"enable"_s, u"--api-key-id"_s, id, u"--output"_s, u"csv"_s});
+        CLI_VERIFY(on.exitCode == 0 && on.out.startsWith("id,name,"), on);
+        CLI_VERIFY(cli({u"whoami"_s}, {{u"DATARECS_API_KEY"_s, value}}).exitCode == 0, on);
+        const CliRun renamed = cli({u"api-key"_s, u"update"_s, u"--api-key-id"_s, id, u"--name"_s,
+                                    u"toggled"_s, u"--description"_s, u"renamed by the test"_s});
+        CLI_VERIFY(renamed.exitCode == 0 && renamed.out.contains("toggled"), renamed);
+    }
+
+    void delete_withoutYes_offTerminal_refusesAndKeepsTheKey()
+    {
+        const auto [id, value] = createKey(u"keep-me"_s, u"workspace_viewer"_s);
+        const CliRun r = cli({u"api-key"_s, u"delete"_s, u"--api-key-id"_s, id});
+        CLI_VERIFY(r.exitCode == 2 && r.err.contains("--yes"), r);
+        CLI_VERIFY(cli({u"whoami"_s}, {{u"DATARECS_API_KEY"_s, value}}).exitCode == 0, r);
+        const CliRun json =
+            cli({u"api-key"_s, u"delete"_s, u"--api-key-id"_s, id, u"--yes"_s, u"--output"_s, u"json"_s});
+        CLI_VERIFY(json.exitCode == 0 && json.json().object().value(u"deleted"_s).toBool(), json);
+        CLI_VERIFY(cli({u"whoami"_s}, {{u"DATARECS_API_KEY"_s, value}}).exitCode == 3, json);
+    }
+
+    void check_readsTheValueFromStdin_andNeverPrintsIt()
+    {
+        const auto [id, value] = createKey(u"checked"_s, u"workspace_viewer"_s);
+        const CliRun ok =
+            cli({u"api-key"_s, u"check"_s, u"--output"_s, u"json"_s}, {}, value.toUtf8() + '\n');
+        CLI_VERIFY(ok.exitCode == 0 && ok.json().object().value(u"id"_s).toString() == id, ok);
+        QString typo = value;
+        typo[12] = typo[12] == u'a' ? u'b' : u'a';
+        const CliRun bad = cli({u"api-key"_s, u"check"_s}, {}, typo.toUtf8());
+        CLI_VERIFY(bad.exitCode == 2 && bad.err.contains("checksum"), bad);
+        const CliRun unknown =
+            cli({u"api-key"_s, u"check"_s}, {}, KeyFormat::compose(QString(30, u'Z')).toUtf8());
+        CLI_VERIFY(unknown.exitCode == 5, unknown);
+        const CliRun empty = cli({u"api-key"_s, u"check"_s}, {}, {});
+        CLI_VERIFY(empty.exitCode == 2, empty);
+    }
+
+    void audit_listExportVerify_inEveryFormat()
+    {
+        const CliRun json = cli({u"audit"_s, u"list"_s, u"--limit"_s, u"20"_s, u"--output"_s, u"json"_s});
+        CLI_VERIFY(json.exitCode == 0 && json.json().array().size() == 20, json);
+        const CliRun filtered = cli({u"audit"_s, u"list"_s, u"--action"_s, u"api_key.disable"_s, u"--since"_s,
+                                     u"1h"_s, u"--output"_s, u"json"_s});
+        CLI_VERIFY(filtered.exitCode == 0 && !filtered.json().array().isEmpty(), filtered);
+        for (const QJsonValue &e : filtered.json().array())
+            QCOMPARE(e.toObject().value(u"action"_s).toString(), u"api_key.disable"_s);
+        // More than one page (the server's maximum is 500): the CLI follows the cursor.
+        const CliRun paged = cli({u"audit"_s, u"list"_s, u"--limit"_s, u"620"_s, u"--output"_s, u"json"_s});
+        CLI_VERIFY(paged.exitCode == 0 && paged.json().array().size() == 620, paged);
+        QSet<qint64> ids;
+        for (const QJsonValue &e : paged.json().array())
+            ids.insert(e.toObject().value(u"id"_s).toInteger());
+        QCOMPARE(ids.size(), 620);
+        const CliRun table = cli({u"audit"_s, u"list"_s, u"--limit"_s, u"5"_s});
+        CLI_VERIFY(table.exitCode == 0 && table.out.startsWith("ID") && table.out.count('\n') == 6, table);
+        const CliRun csv = cli({u"audit"_s, u"list"_s, u"--limit"_s, u"5"_s, u"--output"_s, u"csv"_s});
+        CLI_VERIFY(csv.exitCode == 0 && csv.out.startsWith("id,occurred_at,actor_type,") &&
+                       csv.out.count("\r\n") >= 6,
+                   csv);
+
+        QTemporaryDir dir;
+        const QString file = dir.filePath(u"audit.csv"_s);
+        const CliRun exportCsv = cli({u"audit"_s, u"export"_s, u"--format"_s, u"csv"_s, u"--output"_s, file});
+        CLI_VERIFY(exportCsv.exitCode == 0, exportCsv);
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray content = f.readAll();
+        QVERIFY(content.startsWith(
+            "id,occurred_at,actor_type,actor_id,actor_name,action,target_type,target_id,"
+            "target_name,workspace_id,outcome,http_status,method,path,source_ip,user_agent,"
+            "request_id,detail,prev_hash,hash"));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{u"audit.csv"_s});
+
+        const CliRun ndjson =
+            cli({u"audit"_s, u"export"_s, u"--format"_s, u"ndjson"_s, u"--since"_s, u"1h"_s});
+        CLI_VERIFY(ndjson.exitCode == 0 && !ndjson.out.isEmpty(), ndjson);
+        for (const QByteArray &line : ndjson.out.trimmed().split('\n'))
+            QVERIFY2(QJsonDocument::fromJson(line).isObject(), line.constData());
+
+        const CliRun verify = cli({u"audit"_s, u"verify"_s, u"--output"_s, u"json"_s});
+        CLI_VERIFY(verify.exitCode == 0 && verify.json().object().value(u"ok"_s).toBool(), verify);
+        CLI_VERIFY(cli({u"audit"_s, u"verify"_s}).out.startsWith("Chain intact:   yes"), verify);
+    }
+
+    void forbidden_forAViewerKey_exitsWith4()
+    {
+        const auto [id, value] = createKey(u"viewer"_s, u"workspace_viewer"_s);
+        Q_UNUSED(id);
+        const CliRun r = cli({u"api-key"_s, u"create"_s, u"--name"_s, u"nope"_s, u"--role"_s, u"admin"_s},
+                             {{u"DATARECS_API_KEY"_s, value}});
+        CLI_VERIFY(r.exitCode == 4 && r.err.contains("not allowed"), r);
+        CLI_VERIFY(r.out.isEmpty(), r);
+        const CliRun audit = cli({u"audit"_s, u"list"_s}, {{u"DATARECS_API_KEY"_s, value}});
+        CLI_VERIFY(audit.exitCode == 4, audit);
+    }
+
+    void credentialProblems_haveTheirExitCodes()
+    {
+        const CliRun malformed = cli({u"whoami"_s}, {{u"DATARECS_API_KEY"_s, u"drk_copiedBadly"_s}});
+        CLI_VERIFY(malformed.exitCode == 3 && malformed.err.contains("DATARECS_API_KEY"), malformed);
+        const CliRun unknownKey =
+            cli({u"whoami"_s}, {{u"DATARECS_API_KEY"_s, KeyFormat::compose(QString(30, u'Q'))}});
+        CLI_VERIFY(unknownKey.exitCode == 3 && unknownKey.err.contains("copied exactly"), unknownKey);
+        QTemporaryDir emptyHome;
+        const CliRun notSignedIn = m_server.run(
+            {u"whoami"_s}, {{u"HOME"_s, emptyHome.path()}, {u"XDG_CONFIG_HOME"_s, emptyHome.path()}});
+        CLI_VERIFY(notSignedIn.exitCode == 3 && notSignedIn.err.contains("datarecs login"), notSignedIn);
+        const CliRun noServer = m_server.run({u"whoami"_s}, {{u"DATARECS_SERVER"_s, QString()},
+                                                             {u"HOME"_s, emptyHome.path()},
+                                                             {u"XDG_CONFIG_HOME"_s, emptyHome.path()},
+                                                             {u"DATARECS_API_KEY"_s, m_ownerKey}});
+        CLI_VERIFY(noServer.exitCode == 2 && noServer.err.contains("--server"), noServer);
+    }
+
+    void network_unreachableAndPlainHttp_exitWith7()
+    {
+        QTcpServer probe;
+        probe.listen(QHostAddress::LocalHost, 0);
+        const quint16 closedPort = probe.serverPort();
+        probe.close();
+        const CliRun down = cli({u"quota"_s, u"--server"_s, u"http://127.0.0.1:%1"_s.arg(closedPort)});
+        CLI_VERIFY(down.exitCode == 7 && down.err.contains("Could not reach"), down);
+        // Refused before anything is sent: no traffic leaves the machine.
+        const CliRun insecure = cli({u"quota"_s, u"--server"_s, u"http://datarecs.example.com"_s});
+        CLI_VERIFY(insecure.exitCode == 7 && insecure.err.contains("https://"), insecure);
+        const CliRun badUrl = cli({u"quota"_s, u"--server"_s, u"datarecs.example.com"_s});
+        CLI_VERIFY(badUrl.exitCode == 2, badUrl);
+    }
+
+    void quotaExceeded_exitsWith6()
+    {
+        // Fill the tenant's quota through the API, then ask the CLI for one more.
+        ApiClient client;
+        client.setBaseUrl(QUrl(m_server.url()));
+        client.setCredential(m_ownerKey);
+        for (int i = 0; i < 60; ++i) {
+            const Result<CreatedApiKey> r =
+                await(client.createApiKey({u"filler-%1"_s.arg(i), {}, u"workspace_viewer"_s, {}, {}}));
+            if (!r) break;
+            m_extraKeyIds.append(r.value().apiKey.id);
+        }
+        const CliRun r =
+            cli({u"api-key"_s, u"create"_s, u"--name"_s, u"one-too-many"_s, u"--role"_s, u"admin"_s});
+        CLI_VERIFY(r.exitCode == 6 && r.err.contains("limit"), r);
+        CLI_VERIFY(r.out.isEmpty(), r);
+        for (const QString &id : std::as_const(m_extraKeyIds))
+            await(client.deleteApiKey(id));
+    }
+
+    void secrets_areNeverPrinted_exceptOnceByCreateOrRotate()
+    {
+        // Runs last (Qt Test keeps declaration order): looks through everything every run printed.
+        QVERIFY(m_printedSecrets.size() >= 10);
+        for (const QString &secret : std::as_const(m_printedSecrets)) {
+            int seen = 0;
+            for (const CliRun &run : m_server.runs()) {
+                seen += int(run.out.count(secret.toUtf8()) + run.err.count(secret.toUtf8()));
+                QVERIFY2(!run.err.contains(secret.toUtf8()), qPrintable(run.describe()));
+            }
+            QCOMPARE(seen, 1);
+        }
+        for (const CliRun &run : m_server.runs()) {
+            QVERIFY2(!run.out.contains(m_ownerKey.toUtf8()) && !run.err.contains(m_ownerKey.toUtf8()),
+                     qPrintable(run.describe()));
+            QVERIFY(!run.out.contains(m_sessionToken.toUtf8()) && !run.err.contains(m_sessionToken.toUtf8()));
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliEndToEnd)
+#include "tst_cli_e2e.moc"

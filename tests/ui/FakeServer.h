@@ -1,0 +1,61 @@
+#pragma once
+
+#include <QByteArray>
+#include <QHash>
+#include <QList>
+#include <QObject>
+#include <QTcpServer>
+#include <QUrl>
+
+#include <functional>
+
+/// A scripted HTTP/1.1 server on loopback for widget tests: answers "METHOD /path" with canned
+/// replies, records every request, and can stop listening to play a server that went away. The real
+/// server is exercised by the end-to-end suite; this one makes failures easy to stage.
+class FakeServer : public QObject
+{
+    Q_OBJECT
+public:
+    struct Request
+    {
+        QByteArray method;
+        QString path; ///< without the query
+        QByteArray query;
+        QByteArray authorization;
+        QByteArray body;
+    };
+    struct Reply
+    {
+        int status = 200;
+        QByteArray body;
+        QByteArray contentType = "application/json";
+    };
+    using Handler = std::function<Reply(const Request &)>;
+
+    explicit FakeServer(QObject *parent = nullptr);
+
+    bool listen(quint16 port = 0);
+    void close();
+    QUrl url() const;
+
+    void on(const QByteArray &method, const QString &path, Reply reply);
+    void on(const QByteArray &method, const QString &path, Handler handler);
+    /// Every route answers this instead (e.g. a 401 for an ended session); an empty reply turns it off.
+    void overrideAll(std::optional<Reply> reply) { m_override = std::move(reply); }
+
+    QList<Request> requests() const { return m_requests; }
+    void clearRequests() { m_requests.clear(); }
+    int count(const QByteArray &method, const QString &path) const;
+
+    static Reply problem(int status, const QString &slug, const QString &detail);
+
+private:
+    void onConnection();
+    void serve(QTcpSocket *socket);
+
+    QTcpServer m_server;
+    quint16 m_port = 0;
+    QHash<QByteArray, Handler> m_routes;
+    std::optional<Reply> m_override;
+    QList<Request> m_requests;
+};

@@ -1,0 +1,648 @@
+// The console's widgets as a user drives them: found by objectName, operated with QTest's mouse and
+// keyboard, observed with QTRY_*. The server is a FakeServer, so that failures can be staged.
+
+#include "ApiKeyDetailsPane.h"
+#include "ApiKeyFilterProxyModel.h"
+#include "ApiKeyTableModel.h"
+#include "ApiKeysPage.h"
+#include "Confirmation.h"
+#include "ConsoleApp.h"
+#include "FakeServer.h"
+#include "MainWindow.h"
+#include "ProfileStore.h"
+#include "Session.h"
+#include "SignInDialog.h"
+
+#include <QAccessible>
+#include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QClipboard>
+#include <QComboBox>
+#include <QHeaderView>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QToolButton>
+
+using namespace datarecs;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const QString kPassword = u"correct horse"_s;
+
+QByteArray json(const QJsonObject &o)
+{
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+ApiKey makeKey(const QString &id, const QString &name, bool enabled, int createdDaysAgo)
+{
+    ApiKey k;
+    k.id = id;
+    k.name = name;
+    k.description = u"Used by "_s + name;
+    k.role = u"workspace_viewer"_s;
+    k.enabled = enabled;
+    k.status = enabled ? u"enabled"_s : u"disabled"_s;
+    k.hint = u"drk_…"_s + id.right(4);
+    k.createdBy = {u"user"_s, u"usr_owner00000000001"_s, u"owner@acme.test"_s};
+    k.createdAt = QDateTime::currentDateTimeUtc().addDays(-createdDaysAgo);
+    k.updatedAt = k.createdAt;
+    k.lastUsedAt = QDateTime::currentDateTimeUtc().addSecs(-3600);
+    k.lastUsedIp = u"198.51.100.4"_s;
+    return k;
+}
+
+QWidget *visibleSignInDialog()
+{
+    for (QWidget *w : QApplication::topLevelWidgets()) {
+        if (w->objectName() == u"signInDialog" && w->isVisible())
+            return w;
+    }
+    return nullptr;
+}
+
+} // namespace
+
+class TestConsoleWidgets : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QApplication::setQuitOnLastWindowClosed(false);
+        QVERIFY(m_server.listen());
+    }
+
+    void init()
+    {
+        // Fresh settings, keys and routes for every test.
+        for (const QString &app : {u"datarecs"_s, u"datarecs-console"_s})
+            QSettings(QSettings::IniFormat, QSettings::UserScope, u"DataRecs"_s, app).clear();
+        Confirmation::setAnswerer(nullptr);
+        m_permissions = {u"read_api_keys"_s, u"create_api_key"_s, u"manage_api_keys"_s, u"read_audit"_s,
+                         u"read_workspaces"_s};
+        m_role = u"owner"_s;
+        m_keys = {makeKey(u"key_aaaaaaaaaaaaaaaa"_s, u"Deploy bot"_s, true, 1),
+                  makeKey(u"key_bbbbbbbbbbbbbbbb"_s, u"Billing export"_s, false, 10),
+                  makeKey(u"key_cccccccccccccccc"_s, u"Old reporting"_s, true, 200)};
+        m_server.overrideAll(std::nullopt);
+        m_server.clearRequests();
+        installRoutes();
+    }
+
+    void cleanup()
+    {
+        Confirmation::setAnswerer(nullptr);
+        m_console.reset();
+        m_server.close();
+        QVERIFY(m_server.listen());
+    }
+
+    // --- sign-in dialog ---
+
+    void signIn_plainHttpToRemoteHost_isRefusedBeforeSending()
+    {
+        ProfileStore profiles(nullptr);
+        Session session(profiles);
+        SignInDialog dialog(&session);
+        dialog.show();
+        fill(dialog, u"http://datarecs.example.com"_s, u"owner@acme.test"_s, kPassword);
+        const int before = int(m_server.requests().size());
+        QTest::mouseClick(dialog.findChild<QPushButton *>(u"signInButton"_s), Qt::LeftButton);
+        QVERIFY2(dialog.message().contains(u"plain HTTP"_s), qPrintable(dialog.message()));
+        QVERIFY(dialog.message().contains(u"https://datarecs.example.com"_s));
+        QCOMPARE(m_server.requests().size(), before);
+        QVERIFY(dialog.isVisible());
+        QCOMPARE(dialog.findChild<QLineEdit *>(u"emailEdit"_s)->text(), u"owner@acme.test"_s);
+
+        QCOMPARE(SignInDialog::addressProblem(u"http://127.0.0.1:8080"_s), QString());
+        QCOMPARE(SignInDialog::addressProblem(u"http://localhost:8080"_s), QString());
+        QCOMPARE(SignInDialog::addressProblem(u"https://datarecs.example.com"_s), QString());
+        QVERIFY(!SignInDialog::addressProblem(u"ftp://x"_s).isEmpty());
+    }
+
+    void signIn_wrongPassword_saysSo_andKeepsTheFields()
+    {
+        ProfileStore profiles(nullptr);
+        Session session(profiles);
+        SignInDialog dialog(&session);
+        dialog.show();
+        fill(dialog, m_server.url().toString(), u"owner@acme.test"_s, u"wrong"_s);
+        QTest::keyClick(dialog.findChild<QLineEdit *>(u"passwordEdit"_s), Qt::Key_Return);
+        QTRY_VERIFY2(dialog.message().contains(u"email or password is wrong"_s), qPrintable(dialog.message()));
+        QVERIFY(dialog.isVisible());
+        QCOMPARE(dialog.findChild<QLineEdit *>(u"serverEdit"_s)->text(), m_server.url().toString());
+        QCOMPARE(dialog.findChild<QLineEdit *>(u"emailEdit"_s)->text(), u"owner@acme.test"_s);
+        QVERIFY(dialog.findChild<QLineEdit *>(u"emailEdit"_s)->isEnabled());
+        QVERIFY(!session.isSignedIn());
+    }
+
+    void signIn_serverDown_saysItCouldNotReachIt()
+    {
+        ProfileStore profiles(nullptr);
+        Session session(profiles);
+        SignInDialog dialog(&session);
+        dialog.show();
+        m_server.close();
+        fill(dialog, m_server.url().toString(), u"owner@acme.test"_s, kPassword);
+        QTest::mouseClick(dialog.findChild<QPushButton *>(u"signInButton"_s), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(dialog.message().contains(u"Could not reach"_s), 15000);
+        QVERIFY(dialog.isVisible());
+        QCOMPARE(dialog.findChild<QLineEdit *>(u"emailEdit"_s)->text(), u"owner@acme.test"_s);
+    }
+
+    void signIn_tlsFailure_isExplainedAsCertificateProblem()
+    {
+        const ApiError tls(ApiError::Kind::Network, u"SSL handshake failed: The certificate is self-signed"_s);
+        QVERIFY(SignInDialog::messageFor(tls).contains(u"certificate"_s));
+        QVERIFY(SignInDialog::messageFor(tls).contains(u"secure connection"_s));
+
+        // A real handshake failure: https:// to a port that answers in plain text.
+        QTcpServer plain;
+        QVERIFY(plain.listen(QHostAddress::LocalHost));
+        connect(&plain, &QTcpServer::newConnection, &plain, [&plain] {
+            QTcpSocket *s = plain.nextPendingConnection();
+            s->write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+            s->disconnectFromHost();
+        });
+        ProfileStore profiles(nullptr);
+        Session session(profiles);
+        SignInDialog dialog(&session);
+        dialog.show();
+        fill(dialog, u"https://127.0.0.1:%1"_s.arg(plain.serverPort()), u"owner@acme.test"_s, kPassword);
+        QTest::mouseClick(dialog.findChild<QPushButton *>(u"signInButton"_s), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!dialog.message().isEmpty(), 15000);
+        QVERIFY2(dialog.message().contains(u"secure connection"_s), qPrintable(dialog.message()));
+        QVERIFY(dialog.isVisible());
+        QCOMPARE(dialog.findChild<QLineEdit *>(u"emailEdit"_s)->text(), u"owner@acme.test"_s);
+    }
+
+    void signIn_success_opensTheKeysPage()
+    {
+        startSignedIn();
+        MainWindow *window = m_console->mainWindow();
+        QCOMPARE(window->currentPage(), MainWindow::Page::ApiKeys);
+        QCOMPARE(table()->model()->rowCount(), 3);
+        QVERIFY(!visibleSignInDialog());
+        QCOMPARE(window->findChild<QLabel *>(u"tenantLabel"_s)->text(), u"Tenant: Acme"_s);
+        QVERIFY(window->findChild<QLabel *>(u"accountLabel"_s)->text().contains(u"owner@acme.test"_s));
+        QTRY_COMPARE(window->findChild<QLabel *>(u"quotaLabel"_s)->text(), u"3 of 50 keys"_s);
+        // The password never reaches the settings.
+        for (const QString &app : {u"datarecs"_s, u"datarecs-console"_s}) {
+            QSettings s(QSettings::IniFormat, QSettings::UserScope, u"DataRecs"_s, app);
+            for (const QString &k : s.allKeys())
+                QVERIFY2(!s.value(k).toString().contains(kPassword), qPrintable(k));
+        }
+    }
+
+    // --- the keys page ---
+
+    void detailsPane_showsEveryField_andCopiesTheId()
+    {
+        startSignedIn();
+        selectRowNamed(u"Old reporting"_s);
+        auto *pane = m_console->mainWindow()->findChild<ApiKeyDetailsPane *>(u"detailsPane"_s);
+        QCOMPARE(pane->shownKeyId(), u"key_cccccccccccccccc"_s);
+        QCOMPARE(label(u"idValue"_s), u"key_cccccccccccccccc"_s);
+        QCOMPARE(label(u"nameValue"_s), u"Old reporting"_s);
+        QCOMPARE(label(u"descriptionValue"_s), u"Used by Old reporting"_s);
+        QVERIFY(label(u"roleValue"_s).contains(u"Workspace viewer"_s));
+        QVERIFY(label(u"lastUsedValue"_s).contains(u"198.51.100.4"_s));
+        QVERIFY(label(u"lastUsedValue"_s).contains(u"1 hour ago"_s));
+        for (const QString &field : {u"hintValue"_s, u"workspaceValue"_s, u"statusValue"_s, u"createdByValue"_s,
+                                     u"createdValue"_s, u"updatedValue"_s, u"expiresValue"_s, u"replacesValue"_s,
+                                     u"replacedByValue"_s})
+            QVERIFY2(!label(field).isEmpty(), qPrintable(field));
+        QTest::mouseClick(pane->findChild<QToolButton *>(u"copyIdButton"_s), Qt::LeftButton);
+        QCOMPARE(QGuiApplication::clipboard()->text(), u"key_cccccccccccccccc"_s);
+    }
+
+    void actions_followTheSelection()
+    {
+        startSignedIn();
+        selectRowNamed(u"Deploy bot"_s);
+        QVERIFY(action(u"actionDisable"_s)->isEnabled());
+        QVERIFY(!action(u"actionEnable"_s)->isEnabled());
+        QVERIFY(action(u"actionEnable"_s)->toolTip().contains(u"already enabled"_s));
+        QVERIFY(action(u"actionDelete"_s)->isEnabled());
+        selectRowNamed(u"Billing export"_s);
+        QVERIFY(!action(u"actionDisable"_s)->isEnabled());
+        QVERIFY(action(u"actionEnable"_s)->isEnabled());
+        table()->clearSelection();
+        QVERIFY(!action(u"actionDelete"_s)->isEnabled());
+        QVERIFY(action(u"actionDelete"_s)->toolTip().contains(u"Select a key"_s));
+        QVERIFY(action(u"actionRefresh"_s)->isEnabled());
+    }
+
+    void disable_byKeyboard_asksWithConsequence_thenUpdatesTheRow()
+    {
+        startSignedIn();
+        selectRowNamed(u"Deploy bot"_s);
+        Confirmation::setAnswerer([](const Confirmation::Question &) { return true; });
+        table()->setFocus();
+        QTest::keyClick(table(), Qt::Key_D, Qt::ControlModifier);
+        QVERIFY(Confirmation::lastQuestion());
+        QVERIFY(Confirmation::lastQuestion()->text.contains(u"Deploy bot"_s));
+        QVERIFY(Confirmation::lastQuestion()->text.contains(u"refused at once"_s));
+        QTRY_COMPARE(m_server.count("POST", u"/v1/api-keys/key_aaaaaaaaaaaaaaaa/disable"_s), 1);
+        QTRY_COMPARE(cellOf(u"Deploy bot"_s, ApiKeyTableModel::Status), u"Disabled"_s);
+        QVERIFY(action(u"actionEnable"_s)->isEnabled());
+        QCOMPARE(label(u"statusValue"_s), u"Disabled"_s);
+
+        // And back, from the context menu's action (no question for enabling).
+        action(u"actionEnable"_s)->trigger();
+        QTRY_COMPARE(cellOf(u"Deploy bot"_s, ApiKeyTableModel::Status), u"Enabled"_s);
+    }
+
+    void delete_declined_sendsNothing_confirmed_removesTheRow()
+    {
+        startSignedIn();
+        selectRowNamed(u"Old reporting"_s);
+        Confirmation::setAnswerer([](const Confirmation::Question &) { return false; });
+        table()->setFocus();
+        QTest::keyClick(table(), Qt::Key_Delete);
+        QVERIFY(Confirmation::lastQuestion()->text.contains(u"cannot be undone"_s));
+        QVERIFY(Confirmation::lastQuestion()->text.contains(u"Old reporting"_s));
+        QVERIFY(Confirmation::lastQuestion()->destructive);
+        QTest::qWait(100);
+        QCOMPARE(m_server.count("DELETE", u"/v1/api-keys/key_cccccccccccccccc"_s), 0);
+        QCOMPARE(table()->model()->rowCount(), 3);
+
+        Confirmation::setAnswerer([](const Confirmation::Question &) { return true; });
+        QTest::keyClick(table(), Qt::Key_Delete);
+        QTRY_COMPARE(table()->model()->rowCount(), 2);
+        QCOMPARE(m_server.count("DELETE", u"/v1/api-keys/key_cccccccccccccccc"_s), 1);
+        QTRY_COMPARE(m_console->mainWindow()->findChild<QLabel *>(u"quotaLabel"_s)->text(), u"2 of 50 keys"_s);
+    }
+
+    void member_seesKeysReadOnly_andWhy()
+    {
+        m_role.clear();
+        m_permissions = {u"read_api_keys"_s, u"read_workspaces"_s, u"workspace.read"_s};
+        startSignedIn();
+        QCOMPARE(table()->model()->rowCount(), 3);
+        selectRowNamed(u"Deploy bot"_s);
+        for (const QString &name : {u"actionEnable"_s, u"actionDisable"_s, u"actionDelete"_s}) {
+            QVERIFY2(!action(name)->isEnabled(), qPrintable(name));
+            QVERIFY(action(name)->toolTip().contains(u"manage_api_keys"_s));
+        }
+        auto *notice = m_console->mainWindow()->findChild<QLabel *>(u"readOnlyNotice"_s);
+        QVERIFY(notice->isVisible());
+        QVERIFY(notice->text().contains(u"Read-only"_s));
+        QVERIFY(notice->text().contains(u"manage_api_keys"_s));
+        // Keyboard shortcuts do nothing either.
+        Confirmation::setAnswerer([](const Confirmation::Question &) { return true; });
+        table()->setFocus();
+        QTest::keyClick(table(), Qt::Key_Delete);
+        QTest::keyClick(table(), Qt::Key_D, Qt::ControlModifier);
+        QTest::qWait(100);
+        QCOMPARE(m_server.count("DELETE", u"/v1/api-keys/key_aaaaaaaaaaaaaaaa"_s), 0);
+        QCOMPARE(m_server.count("POST", u"/v1/api-keys/key_aaaaaaaaaaaaaaaa/disable"_s), 0);
+    }
+
+    void serverError_isShownInPlace_keysStay_andRetryRecovers()
+    {
+        startSignedIn();
+        ApiKeysPage *page = m_console->mainWindow()->keysPage();
+        m_server.overrideAll(FakeServer::problem(500, u"internal-error"_s, u"database is locked"_s));
+        action(u"actionRefresh"_s)->trigger();
+        QTRY_VERIFY(page->message().contains(u"Could not load the keys"_s));
+        QVERIFY(page->message().contains(u"req_fake"_s));
+        QVERIFY(page->findChild<QWidget *>(u"messageBanner"_s)->isVisible());
+        QCOMPARE(table()->model()->rowCount(), 3); // what was loaded stays on screen
+
+        m_server.overrideAll(std::nullopt);
+        QTest::mouseClick(page->findChild<QPushButton *>(u"retryButton"_s), Qt::LeftButton);
+        QTRY_VERIFY(page->message().isEmpty());
+        QVERIFY(!page->findChild<QWidget *>(u"messageBanner"_s)->isVisible());
+    }
+
+    void serverGone_isShownInPlace_andLoadingResumesByItself()
+    {
+        startSignedIn();
+        ApiKeysPage *page = m_console->mainWindow()->keysPage();
+        m_server.close();
+        action(u"actionRefresh"_s)->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(page->message().contains(u"Could not reach"_s), 15000);
+        QVERIFY(page->message().contains(u"Trying again"_s));
+        QCOMPARE(table()->model()->rowCount(), 3);
+        QVERIFY(m_server.listen());
+        m_keys.append(makeKey(u"key_dddddddddddddddd"_s, u"Made while away"_s, true, 0));
+        QTRY_VERIFY_WITH_TIMEOUT(page->message().isEmpty(), 20000); // the automatic retry
+        QCOMPARE(table()->model()->rowCount(), 4);
+    }
+
+    void sessionEnded_signInAgain_returnsToTheSamePlace()
+    {
+        startSignedIn();
+        MainWindow *window = m_console->mainWindow();
+        selectRowNamed(u"Old reporting"_s);
+        auto *search = window->findChild<QLineEdit *>(u"searchEdit"_s);
+        QTest::keyClicks(search, u"o"_s);
+        const int shownBefore = table()->model()->rowCount();
+
+        m_server.overrideAll(FakeServer::problem(401, u"invalid-token"_s, u"session expired"_s));
+        action(u"actionRefresh"_s)->trigger();
+        QTRY_VERIFY(visibleSignInDialog());
+        auto *dialog = qobject_cast<SignInDialog *>(visibleSignInDialog());
+        QVERIFY(dialog->findChild<QLabel *>(u"noticeLabel"_s)->text().contains(u"session has ended"_s));
+        QCOMPARE(dialog->email(), u"owner@acme.test"_s);
+        QVERIFY(dialog->findChild<QLineEdit *>(u"emailEdit"_s)->isReadOnly());
+        QVERIFY(window->isVisible());
+
+        m_server.overrideAll(std::nullopt);
+        m_keys[2].name = u"Old reporting (renamed)"_s; // changed meanwhile: the refresh shows it
+        QTest::keyClicks(dialog->findChild<QLineEdit *>(u"passwordEdit"_s), kPassword);
+        QTest::keyClick(dialog->findChild<QLineEdit *>(u"passwordEdit"_s), Qt::Key_Return);
+        QTRY_VERIFY(!visibleSignInDialog());
+        QTRY_VERIFY(!window->keysPage()->selectedKey() ? false
+                                                        : window->keysPage()->selectedKey()->name.contains(u"renamed"_s));
+        QCOMPARE(window->keysPage()->selectedKey()->id, u"key_cccccccccccccccc"_s);
+        QCOMPARE(search->text(), u"o"_s);
+        QCOMPARE(table()->model()->rowCount(), shownBefore);
+        QVERIFY(window->keysPage()->message().isEmpty());
+    }
+
+    void sessionEnded_signInDeclined_windowStays_andOffersSignInAgain()
+    {
+        startSignedIn();
+        MainWindow *window = m_console->mainWindow();
+        m_server.overrideAll(FakeServer::problem(401, u"invalid-token"_s, u"session expired"_s));
+        action(u"actionRefresh"_s)->trigger();
+        QTRY_VERIFY(visibleSignInDialog());
+        QTest::mouseClick(visibleSignInDialog()->findChild<QPushButton *>(u"cancelButton"_s), Qt::LeftButton);
+        QTRY_VERIFY(!visibleSignInDialog());
+        QVERIFY(window->isVisible());
+        QVERIFY(window->keysPage()->message().contains(u"session has ended"_s));
+        QCOMPARE(table()->model()->rowCount(), 3); // the last loaded keys stay visible
+        QVERIFY(!action(u"actionDelete"_s)->isEnabled());
+        QVERIFY(!action(u"actionRefresh"_s)->isEnabled());
+
+        m_server.overrideAll(std::nullopt);
+        auto *retry = window->findChild<QPushButton *>(u"retryButton"_s);
+        QCOMPARE(retry->accessibleName(), u"Sign in"_s);
+        QTest::mouseClick(retry, Qt::LeftButton);
+        QTRY_VERIFY(visibleSignInDialog());
+        auto *dialog = qobject_cast<SignInDialog *>(visibleSignInDialog());
+        QTest::keyClicks(dialog->findChild<QLineEdit *>(u"passwordEdit"_s), kPassword);
+        QTest::keyClick(dialog->findChild<QLineEdit *>(u"passwordEdit"_s), Qt::Key_Return);
+        QTRY_VERIFY(!visibleSignInDialog());
+        QTRY_VERIFY2(window->keysPage()->message().isEmpty(), qPrintable(window->keysPage()->message()));
+        QVERIFY(action(u"actionRefresh"_s)->isEnabled());
+    }
+
+    void signOut_returnsToSignIn_andForgetsTheKeys()
+    {
+        startSignedIn();
+        MainWindow *window = m_console->mainWindow();
+        window->findChild<QAction *>(u"actionSignOut"_s)->trigger();
+        QTRY_VERIFY(visibleSignInDialog());
+        QVERIFY(!window->isVisible());
+        QCOMPARE(table()->model()->rowCount(), 0);
+        QTRY_COMPARE(m_server.count("POST", u"/v1/auth/logout"_s), 1);
+    }
+
+    void keyboardOnly_searchFilterSelectAct()
+    {
+        startSignedIn();
+        MainWindow *window = m_console->mainWindow();
+        window->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(window));
+        QTest::keyClick(window, Qt::Key_F, Qt::ControlModifier);
+        auto *search = window->findChild<QLineEdit *>(u"searchEdit"_s);
+        QTRY_VERIFY(search->hasFocus());
+        QTest::keyClicks(search, u"billing"_s);
+        QCOMPARE(table()->model()->rowCount(), 1);
+        QTest::keyClick(search, Qt::Key_Return);
+        QTRY_VERIFY(table()->hasFocus());
+        QTest::keyClick(table(), Qt::Key_Home);
+        QCOMPARE(window->keysPage()->selectedKey()->name, u"Billing export"_s);
+        QTest::keyClick(table(), Qt::Key_E, Qt::ControlModifier); // enable
+        QTRY_COMPARE(cellOf(u"Billing export"_s, ApiKeyTableModel::Status), u"Enabled"_s);
+
+        // Status filter by keyboard: Tab from the search field to the combo box.
+        search->setFocus();
+        QTest::keyClick(search, Qt::Key_A, Qt::ControlModifier);
+        QTest::keyClick(search, Qt::Key_Backspace);
+        QTest::keyClick(search, Qt::Key_Tab);
+        auto *combo = window->findChild<QComboBox *>(u"statusFilterCombo"_s);
+        QTRY_VERIFY(combo->hasFocus());
+        QTest::keyClick(combo, Qt::Key_Down); // All → Enabled
+        QCOMPARE(combo->currentIndex(), int(ApiKeyFilterProxyModel::StatusFilter::Enabled));
+        QCOMPARE(table()->model()->rowCount(), 3);
+        QTest::keyClick(combo, Qt::Key_Down); // → Disabled
+        QCOMPARE(table()->model()->rowCount(), 0);
+    }
+
+    void everyControl_hasAnAccessibleName()
+    {
+        startSignedIn();
+        MainWindow *window = m_console->mainWindow();
+        QStringList unnamed;
+        const QList<QWidget *> widgets = window->findChildren<QWidget *>();
+        for (QWidget *w : widgets) {
+            if (!w->isVisibleTo(window) || w->focusPolicy() == Qt::NoFocus)
+                continue;
+            QAccessibleInterface *iface = QAccessible::queryAccessibleInterface(w);
+            if (!iface || iface->text(QAccessible::Name).trimmed().isEmpty())
+                unnamed << (QString::fromLatin1(w->metaObject()->className()) + u' ' + w->objectName());
+        }
+        QVERIFY2(unnamed.isEmpty(), qPrintable(unnamed.join(u", "_s)));
+
+        // The sign-in dialog too.
+        ProfileStore profiles(nullptr);
+        Session session(profiles);
+        SignInDialog dialog(&session);
+        dialog.show();
+        for (QWidget *w : dialog.findChildren<QWidget *>()) {
+            if (!w->isVisibleTo(&dialog) || w->focusPolicy() == Qt::NoFocus)
+                continue;
+            QAccessibleInterface *iface = QAccessible::queryAccessibleInterface(w);
+            QVERIFY2(iface && !iface->text(QAccessible::Name).trimmed().isEmpty(), qPrintable(w->objectName()));
+        }
+    }
+
+    void layout_columnWidthsAndSort_areRemembered()
+    {
+        startSignedIn();
+        QHeaderView *header = table()->horizontalHeader();
+        header->resizeSection(ApiKeyTableModel::Description, 333);
+        table()->sortByColumn(ApiKeyTableModel::Name, Qt::AscendingOrder);
+        m_console->mainWindow()->resize(900, 600);
+        m_console->mainWindow()->close();
+        m_console.reset();
+
+        startSignedIn();
+        header = table()->horizontalHeader();
+        QCOMPARE(header->sectionSize(ApiKeyTableModel::Description), 333);
+        QCOMPARE(header->sortIndicatorSection(), int(ApiKeyTableModel::Name));
+        QCOMPARE(header->sortIndicatorOrder(), Qt::AscendingOrder);
+        QCOMPARE(table()->model()->index(0, 0).data().toString(), u"Billing export"_s);
+        QCOMPARE(m_console->mainWindow()->size(), QSize(900, 600));
+    }
+
+    void screenshotOption_savesThePng_onceDataIsShown()
+    {
+        QTemporaryDir dir;
+        ConsoleApp::Options options;
+        options.server = m_server.url();
+        options.email = u"owner@acme.test"_s;
+        options.password = kPassword;
+        options.screenshotPath = dir.filePath(u"keys.png"_s);
+        m_console = std::make_unique<ConsoleApp>(options);
+        QSignalSpy finished(m_console.get(), &ConsoleApp::finished);
+        m_console->start();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 15000);
+        QCOMPARE(finished.at(0).at(0).toInt(), 0);
+        QImage image(options.screenshotPath);
+        QVERIFY(!image.isNull());
+        QVERIFY(image.width() > 600);
+    }
+
+private:
+    void installRoutes()
+    {
+        m_server.on("POST", u"/v1/auth/login"_s, [this](const FakeServer::Request &r) {
+            const QJsonObject body = QJsonDocument::fromJson(r.body).object();
+            if (body.value(u"password"_s).toString() != kPassword)
+                return FakeServer::problem(401, u"invalid-credentials"_s, u"wrong email or password"_s);
+            const QJsonObject o{{u"token"_s, u"drs_fakesessiontoken"_s},
+                                {u"token_type"_s, u"Bearer"_s},
+                                {u"expires_at"_s, u"2099-01-01T00:00:00.000Z"_s},
+                                {u"user"_s, user().toJson()}};
+            return FakeServer::Reply{200, json(o)};
+        });
+        m_server.on("GET", u"/v1/me"_s, [this](const FakeServer::Request &) {
+            Identity id;
+            id.kind = u"user"_s;
+            id.tenant = {u"ten_acme000000000001"_s, u"Acme"_s};
+            id.user = user();
+            if (!m_role.isEmpty())
+                id.role = m_role;
+            id.permissions = m_permissions;
+            return FakeServer::Reply{200, json(id.toJson())};
+        });
+        m_server.on("GET", u"/v1/roles"_s, [](const FakeServer::Request &) {
+            Role viewer{u"workspace_viewer"_s, u"Workspace viewer"_s, u"Reads"_s, u"workspace"_s, 20, {}};
+            return FakeServer::Reply{200, json({{u"items"_s, QJsonArray{viewer.toJson()}}})};
+        });
+        m_server.on("GET", u"/v1/quota"_s, [this](const FakeServer::Request &) {
+            const qint64 used = m_keys.size();
+            return FakeServer::Reply{200, json({{u"limit"_s, 50}, {u"used"_s, used}, {u"remaining"_s, 50 - used}})};
+        });
+        m_server.on("GET", u"/v1/api-keys"_s, [this](const FakeServer::Request &) {
+            QJsonArray items;
+            for (const ApiKey &k : m_keys)
+                items.append(k.toJson());
+            return FakeServer::Reply{200, json({{u"items"_s, items}, {u"next_cursor"_s, QJsonValue()}})};
+        });
+        for (int i = 0; i < 4; ++i) {
+            const QString id = u"key_"_s + QString(16, QChar(u'a' + i));
+            m_server.on("POST", u"/v1/api-keys/%1/disable"_s.arg(id), [this, id](const FakeServer::Request &) {
+                return setEnabled(id, false);
+            });
+            m_server.on("POST", u"/v1/api-keys/%1/enable"_s.arg(id), [this, id](const FakeServer::Request &) {
+                return setEnabled(id, true);
+            });
+            m_server.on("DELETE", u"/v1/api-keys/%1"_s.arg(id), [this, id](const FakeServer::Request &) {
+                m_keys.removeIf([&](const ApiKey &k) { return k.id == id; });
+                return FakeServer::Reply{204, {}};
+            });
+        }
+    }
+
+    FakeServer::Reply setEnabled(const QString &id, bool enabled)
+    {
+        for (ApiKey &k : m_keys) {
+            if (k.id == id) {
+                k.enabled = enabled;
+                k.status = enabled ? u"enabled"_s : u"disabled"_s;
+                return {200, json(k.toJson())};
+            }
+        }
+        return FakeServer::problem(404, u"not-found"_s, u"no such key"_s);
+    }
+
+    User user() const
+    {
+        User u{u"usr_owner00000000001"_s, u"owner@acme.test"_s, u"Olivia Owner"_s, std::nullopt};
+        if (!m_role.isEmpty())
+            u.role = m_role;
+        return u;
+    }
+
+    void startSignedIn()
+    {
+        ConsoleApp::Options options;
+        options.server = m_server.url();
+        options.email = u"owner@acme.test"_s;
+        options.password = kPassword;
+        m_console = std::make_unique<ConsoleApp>(options);
+        m_console->start();
+        QTRY_VERIFY(m_console->mainWindow() && m_console->mainWindow()->isVisible());
+        QTRY_VERIFY(m_console->mainWindow()->keysPage()->hasLoaded());
+        QTRY_VERIFY(!m_console->mainWindow()->keysPage()->isBusy());
+    }
+
+    static void fill(SignInDialog &dialog, const QString &server, const QString &email, const QString &password)
+    {
+        auto *serverEdit = dialog.findChild<QLineEdit *>(u"serverEdit"_s);
+        serverEdit->clear();
+        QTest::keyClicks(serverEdit, server);
+        QTest::keyClicks(dialog.findChild<QLineEdit *>(u"emailEdit"_s), email);
+        QTest::keyClicks(dialog.findChild<QLineEdit *>(u"passwordEdit"_s), password);
+    }
+
+    QTableView *table() const { return m_console->mainWindow()->findChild<QTableView *>(u"keysTable"_s); }
+    QAction *action(const QString &name) const { return m_console->mainWindow()->findChild<QAction *>(name); }
+    QString label(const QString &name) const
+    {
+        return m_console->mainWindow()->findChild<QLabel *>(name)->text();
+    }
+
+    int rowNamed(const QString &name) const
+    {
+        for (int r = 0; r < table()->model()->rowCount(); ++r) {
+            if (table()->model()->index(r, ApiKeyTableModel::Name).data().toString() == name)
+                return r;
+        }
+        return -1;
+    }
+    QString cellOf(const QString &name, int column) const
+    {
+        const int row = rowNamed(name);
+        return row < 0 ? QString() : table()->model()->index(row, column).data().toString();
+    }
+    void selectRowNamed(const QString &name)
+    {
+        const int row = rowNamed(name);
+        QVERIFY2(row >= 0, qPrintable(name));
+        const QRect rect = table()->visualRect(table()->model()->index(row, 0));
+        QTest::mouseClick(table()->viewport(), Qt::LeftButton, {}, rect.center());
+        QCOMPARE(m_console->mainWindow()->keysPage()->selectedKey()->name, name);
+    }
+
+    FakeServer m_server;
+    std::unique_ptr<ConsoleApp> m_console;
+    QList<ApiKey> m_keys;
+    QStringList m_permissions;
+    QString m_role;
+};
+
+QTEST_MAIN(TestConsoleWidgets)
+#include "tst_consolewidgets.moc"

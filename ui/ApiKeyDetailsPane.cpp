@@ -1,0 +1,86 @@
+#include "ApiKeyDetailsPane.h"
+
+#include "ApiKeyTableModel.h"
+#include "TimeText.h"
+#include "ui_ApiKeyDetailsPane.h"
+
+#include <QClipboard>
+#include <QFontDatabase>
+#include <QGuiApplication>
+
+namespace datarecs {
+
+ApiKeyDetailsPane::ApiKeyDetailsPane(QWidget *parent)
+    : QWidget(parent), m_ui(std::make_unique<Ui::ApiKeyDetailsPane>())
+{
+    m_ui->setupUi(this);
+    m_ui->formLayout->setContentsMargins(0, 0, 0, 0);
+    QFont title = m_ui->titleLabel->font();
+    title.setBold(true);
+    title.setPointSizeF(title.pointSizeF() * 1.15);
+    m_ui->titleLabel->setFont(title);
+    m_ui->idValue->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_ui->hintValue->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    // Only the description may be long enough to need wrapping.
+    for (QLabel *value : findChildren<QLabel *>()) {
+        if (value->objectName().endsWith(u"Value") && value != m_ui->descriptionValue)
+            value->setWordWrap(false);
+    }
+    connect(m_ui->copyIdButton, &QToolButton::clicked, this, [this] {
+        if (m_keyId.isEmpty())
+            return;
+        // An id is not a secret: a plain copy, no clipboard markers or timeout.
+        QGuiApplication::clipboard()->setText(m_keyId);
+        Q_EMIT copied(tr("Key id %1 copied to the clipboard.").arg(m_keyId));
+    });
+    showKey(std::nullopt);
+}
+
+ApiKeyDetailsPane::~ApiKeyDetailsPane() = default;
+
+void ApiKeyDetailsPane::showKey(const std::optional<ApiKey> &key)
+{
+    m_keyId = key ? key->id : QString();
+    m_ui->emptyLabel->setVisible(!key);
+    m_ui->fieldsWidget->setVisible(key.has_value());
+    m_ui->copyIdButton->setEnabled(key.has_value());
+    if (!key) {
+        m_ui->titleLabel->setText(tr("Key details"));
+        return;
+    }
+    const ApiKey &k = *key;
+    const QDateTime now = m_model ? m_model->now() : QDateTime::currentDateTimeUtc();
+    auto orNone = [](const QString &s) { return s.isEmpty() ? tr("None") : s; };
+    // Secondary facts (ids, relative times) go on a second line rather than relying on word wrap,
+    // which clips inside a scroll area.
+    auto timeWithRelative = [&now](const QDateTime &t) {
+        return tr("%1\n%2").arg(TimeText::exact(t), TimeText::relative(t, now));
+    };
+
+    m_ui->titleLabel->setText(k.name);
+    m_ui->nameValue->setText(k.name);
+    m_ui->idValue->setText(k.id);
+    m_ui->hintValue->setText(k.hint);
+    m_ui->descriptionValue->setText(orNone(k.description));
+    const QString title = m_model ? m_model->roleTitle(k.role) : k.role;
+    m_ui->roleValue->setText(title == k.role ? k.role : tr("%1\n%2").arg(title, k.role));
+    m_ui->workspaceValue->setText(k.workspace ? tr("%1\n%2").arg(k.workspace->name, k.workspace->id)
+                                              : tr("All workspaces\n(not restricted)"));
+    m_ui->statusValue->setText(ApiKeyTableModel::statusText(k));
+    m_ui->createdByValue->setText(k.createdBy.type == u"api_key"
+                                      ? tr("%1\nAPI key %2").arg(k.createdBy.name, k.createdBy.id)
+                                      : tr("%1\nuser %2").arg(k.createdBy.name, k.createdBy.id));
+    m_ui->createdValue->setText(timeWithRelative(k.createdAt));
+    m_ui->updatedValue->setText(timeWithRelative(k.updatedAt));
+    if (!k.lastUsedAt)
+        m_ui->lastUsedValue->setText(tr("Never used"));
+    else if (k.lastUsedIp)
+        m_ui->lastUsedValue->setText(tr("%1\nfrom %2").arg(timeWithRelative(*k.lastUsedAt), *k.lastUsedIp));
+    else
+        m_ui->lastUsedValue->setText(timeWithRelative(*k.lastUsedAt));
+    m_ui->expiresValue->setText(k.expiresAt ? timeWithRelative(*k.expiresAt) : tr("Never"));
+    m_ui->replacesValue->setText(orNone(k.replaces.value_or(QString())));
+    m_ui->replacedByValue->setText(orNone(k.replacedBy.value_or(QString())));
+}
+
+} // namespace datarecs

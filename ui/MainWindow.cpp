@@ -1,0 +1,223 @@
+#include "MainWindow.h"
+
+#include "ApiKeysPage.h"
+#include "ConsoleSettings.h"
+#include "Session.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMenuBar>
+#include <QScreen>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QToolBar>
+#include <QTreeWidget>
+#include <QHBoxLayout>
+#include <QVBoxLayout>
+
+namespace datarecs {
+
+MainWindow::MainWindow(Session *session, ConsoleSettings *settings, QWidget *parent)
+    : QMainWindow(parent)
+    , m_session(session)
+    , m_settings(settings)
+    , m_navigation(new QTreeWidget)
+    , m_pages(new QStackedWidget)
+    , m_keysPage(new ApiKeysPage(session, settings))
+    , m_tenantLabel(new QLabel)
+    , m_accountLabel(new QLabel)
+    , m_quotaLabel(new QLabel)
+    , m_keychainLabel(new QLabel)
+{
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowTitle(tr("DataRecs Console"));
+    setAccessibleName(tr("DataRecs Console"));
+
+    buildNavigation();
+
+    // The audit log viewer is its own piece of work; until it lands the page says so plainly.
+    auto *auditPage = new QWidget;
+    auditPage->setObjectName(QStringLiteral("auditLogPage"));
+    auto *auditLayout = new QVBoxLayout(auditPage);
+    auto *auditText = new QLabel(tr("The audit log viewer comes in a later version of DataRecs Console.\n\n"
+                                    "Every change to a key and every request made with a key is already "
+                                    "recorded by the server."));
+    auditText->setObjectName(QStringLiteral("auditLogPlaceholder"));
+    auditText->setAccessibleName(tr("Audit log"));
+    auditText->setWordWrap(true);
+    auditText->setAlignment(Qt::AlignCenter);
+    auditLayout->addWidget(auditText);
+
+    m_pages->setObjectName(QStringLiteral("pages"));
+    m_pages->addWidget(m_keysPage);
+    m_pages->addWidget(auditPage);
+
+    // The navigation keeps its width; the page takes the rest.
+    auto *central = new QWidget;
+    auto *centralLayout = new QHBoxLayout(central);
+    centralLayout->setContentsMargins(0, 0, 0, 0);
+    centralLayout->addWidget(m_navigation);
+    centralLayout->addWidget(m_pages, 1);
+    setCentralWidget(central);
+
+    buildActions();
+
+    for (QLabel *label : {m_tenantLabel, m_accountLabel, m_quotaLabel, m_keychainLabel})
+        statusBar()->addPermanentWidget(label);
+    m_tenantLabel->setObjectName(QStringLiteral("tenantLabel"));
+    m_tenantLabel->setAccessibleName(tr("Tenant"));
+    m_accountLabel->setObjectName(QStringLiteral("accountLabel"));
+    m_accountLabel->setAccessibleName(tr("Signed-in account"));
+    m_quotaLabel->setObjectName(QStringLiteral("quotaLabel"));
+    m_quotaLabel->setAccessibleName(tr("API key quota"));
+    m_keychainLabel->setObjectName(QStringLiteral("keychainLabel"));
+    m_keychainLabel->setAccessibleName(tr("Session storage"));
+    statusBar()->setObjectName(QStringLiteral("statusBar"));
+
+    connect(m_session, &Session::signedIn, this, &MainWindow::updateStatusBar);
+    connect(m_session, &Session::signedOut, this, &MainWindow::updateStatusBar);
+    connect(m_session, &Session::sessionExpired, this, &MainWindow::updateStatusBar);
+    connect(m_keysPage, &ApiKeysPage::quotaChanged, this, &MainWindow::updateStatusBar);
+    connect(m_keysPage, &ApiKeysPage::statusMessage, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 8000); });
+    connect(m_keysPage, &ApiKeysPage::signInRequested, this, &MainWindow::signInRequested);
+
+    if (!restoreGeometry(m_settings->value(QStringLiteral("window/geometry")).toByteArray())) {
+        // First start: most of the screen, so that the key table's columns fit side by side.
+        const QSize available = screen()->availableGeometry().size();
+        resize(qBound(900, available.width() * 88 / 100, 1500), qBound(600, available.height() * 88 / 100, 950));
+    }
+    restoreState(m_settings->value(QStringLiteral("window/state")).toByteArray());
+    showPage(static_cast<Page>(m_settings->value(QStringLiteral("window/page"), 0).toInt()));
+    updateStatusBar();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildNavigation()
+{
+    m_navigation->setObjectName(QStringLiteral("navigation"));
+    m_navigation->setAccessibleName(tr("Navigation"));
+    m_navigation->setHeaderHidden(true);
+    m_navigation->setRootIsDecorated(false);
+    auto *access = new QTreeWidgetItem(m_navigation, {tr("Access management")});
+    access->setFlags(Qt::ItemIsEnabled); // a heading, not a page
+    QFont bold = access->font(0);
+    bold.setBold(true);
+    access->setFont(0, bold);
+    m_keysItem = new QTreeWidgetItem(access, {tr("API Keys")});
+    m_auditItem = new QTreeWidgetItem(m_navigation, {tr("Audit log")});
+    m_navigation->expandAll();
+    m_navigation->setItemsExpandable(false);
+    // As wide as its longest entry: the page gets the rest of the window.
+    const QFontMetrics boldMetrics(bold);
+    const int textWidth = qMax(boldMetrics.horizontalAdvance(access->text(0)),
+                               fontMetrics().horizontalAdvance(m_keysItem->text(0)) + m_navigation->indentation());
+    m_navigation->setFixedWidth(textWidth + 2 * m_navigation->frameWidth() + 3 * fontMetrics().horizontalAdvance(u'M'));
+    connect(m_navigation, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem *item) {
+        if (item == m_keysItem)
+            m_pages->setCurrentIndex(int(Page::ApiKeys));
+        else if (item == m_auditItem)
+            m_pages->setCurrentIndex(int(Page::AuditLog));
+    });
+}
+
+void MainWindow::buildActions()
+{
+    auto *toolBar = addToolBar(tr("Main"));
+    toolBar->setObjectName(QStringLiteral("mainToolBar"));
+    toolBar->setAccessibleName(tr("Main toolbar"));
+    toolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    toolBar->setMovable(false);
+    toolBar->addAction(m_keysPage->refreshAction());
+    toolBar->addSeparator();
+    toolBar->addActions(m_keysPage->keyActions());
+
+    auto *signOut = new QAction(tr("Sign &out"), this);
+    signOut->setObjectName(QStringLiteral("actionSignOut"));
+    connect(signOut, &QAction::triggered, this, &MainWindow::signOutRequested);
+    auto *quit = new QAction(tr("&Quit"), this);
+    quit->setObjectName(QStringLiteral("actionQuit"));
+    quit->setShortcuts(QKeySequence::Quit);
+    connect(quit, &QAction::triggered, this, &QWidget::close);
+
+    QMenu *console = menuBar()->addMenu(tr("&Console"));
+    console->addAction(m_keysPage->refreshAction());
+    console->addSeparator();
+    console->addAction(signOut);
+    console->addAction(quit);
+    QMenu *key = menuBar()->addMenu(tr("&Key"));
+    key->addActions(m_keysPage->keyActions());
+    QMenu *go = menuBar()->addMenu(tr("&Go"));
+    auto *goKeys = go->addAction(tr("&API Keys"), this, [this] { showPage(Page::ApiKeys); });
+    goKeys->setShortcut(QKeySequence(tr("Ctrl+1")));
+    auto *goAudit = go->addAction(tr("Au&dit log"), this, [this] { showPage(Page::AuditLog); });
+    goAudit->setShortcut(QKeySequence(tr("Ctrl+2")));
+
+    // The key actions apply to the keys page only.
+    connect(m_pages, &QStackedWidget::currentChanged, this, [this, key](int index) {
+        key->setEnabled(index == int(Page::ApiKeys));
+        for (QAction *a : m_keysPage->keyActions())
+            a->setVisible(index == int(Page::ApiKeys));
+    });
+}
+
+void MainWindow::showPage(Page page)
+{
+    m_navigation->setCurrentItem(page == Page::AuditLog ? m_auditItem : m_keysItem);
+    m_pages->setCurrentIndex(int(page));
+}
+
+MainWindow::Page MainWindow::currentPage() const
+{
+    return static_cast<Page>(m_pages->currentIndex());
+}
+
+void MainWindow::updateStatusBar()
+{
+    const bool in = m_session->isSignedIn();
+    const Identity &id = m_session->identity();
+    m_tenantLabel->setText(in ? tr("Tenant: %1").arg(id.tenant.name) : tr("Not signed in"));
+    QString account = m_session->account();
+    if (in && id.user) {
+        const QString role = id.role ? *id.role : tr("member");
+        account = tr("%1 (%2)").arg(id.user->email, role);
+    }
+    m_accountLabel->setText(account.isEmpty() ? QString() : tr("Signed in as %1").arg(account));
+    m_accountLabel->setVisible(in);
+    const std::optional<Quota> quota = m_keysPage->quota();
+    m_quotaLabel->setText(quota ? tr("%1 of %2 keys").arg(quota->used).arg(quota->limit) : QString());
+    m_quotaLabel->setToolTip(quota ? tr("%1 more keys can be created.").arg(quota->remaining) : QString());
+    m_quotaLabel->setVisible(in && quota);
+    switch (m_session->keychainState()) {
+    case Session::KeychainState::Unavailable:
+        m_keychainLabel->setText(tr("Session kept in memory only: no keychain"));
+        m_keychainLabel->setToolTip(m_session->keychainError());
+        m_keychainLabel->setVisible(in);
+        break;
+    default:
+        m_keychainLabel->setVisible(false);
+        break;
+    }
+    setWindowTitle(in ? tr("API Keys – %1 – DataRecs Console").arg(id.tenant.name) : tr("DataRecs Console"));
+}
+
+void MainWindow::saveState()
+{
+    m_settings->setValue(QStringLiteral("window/geometry"), saveGeometry());
+    m_settings->setValue(QStringLiteral("window/state"), QMainWindow::saveState());
+    m_settings->setValue(QStringLiteral("window/page"), int(currentPage()));
+    m_keysPage->saveState();
+    m_settings->sync();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveState();
+    event->accept();
+}
+
+} // namespace datarecs
