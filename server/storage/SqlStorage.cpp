@@ -201,6 +201,7 @@ void SqlStorage::closeConnection()
 {
     m_lastHashQuery.reset();
     m_insertAuditQuery.reset();
+    m_prepared.clear();
     if (m_db.isValid()) {
         if (m_depth > 0) execStatement(QStringLiteral("ROLLBACK"));
         m_depth = 0;
@@ -217,10 +218,24 @@ bool SqlStorage::open()
 
 bool SqlStorage::run(QSqlQuery &query, const QString &sql, const QVariantList &values)
 {
-    query.setForwardOnly(true);
-    if (!query.prepare(sql)) return setError(QStringLiteral("cannot prepare statement"), query);
-    for (const QVariant &value : values)
-        query.addBindValue(value);
+    // Preparing is most of the cost of a small statement (SQLite parses and plans it every time; the
+    // PostgreSQL driver makes two extra round trips), so each distinct statement is prepared once per
+    // connection and the caller gets a shared handle to it. Callers read their rows before running the
+    // same statement again, which the single-threaded request path guarantees.
+    auto it = m_prepared.find(sql);
+    if (it == m_prepared.end()) {
+        QSqlQuery prepared(m_db);
+        prepared.setForwardOnly(true);
+        if (!prepared.prepare(sql)) return setError(QStringLiteral("cannot prepare statement"), prepared);
+        it = m_prepared.insert(sql, prepared);
+    }
+    // Qt deprecates copying a QSqlQuery because copies share one result; sharing it is the point here.
+    QT_WARNING_PUSH
+    QT_WARNING_DISABLE_DEPRECATED
+    query = it.value();
+    QT_WARNING_POP
+    for (qsizetype i = 0; i < values.size(); ++i)
+        query.bindValue(int(i), values.at(i));
     if (!query.exec()) return setError(QStringLiteral("statement failed"), query);
     return true;
 }
@@ -393,6 +408,9 @@ bool SqlStorage::commit()
         setError(QStringLiteral("the transaction was rolled back by an inner rollback()"));
         return false;
     }
+    // Statements left part-read (a lookup that took its one row) are reset before the commit.
+    for (QSqlQuery &prepared : m_prepared)
+        prepared.finish();
     if (!execStatement(QStringLiteral("COMMIT"))) {
         // A failed COMMIT (busy, constraint deferred) leaves the transaction open: close it.
         const QString error = m_lastError;
@@ -760,7 +778,7 @@ bool SqlStorage::appendAudit(AuditRecord &record, QString (*hashFn)(const AuditR
         m_lastHashQuery = std::make_unique<QSqlQuery>(m_db);
         m_lastHashQuery->setForwardOnly(true);
         if (!m_lastHashQuery->prepare(QStringLiteral(
-                "SELECT hash FROM audit_events WHERE tenant_id = ? ORDER BY id DESC LIMIT 1"))) {
+                "SELECT hash, occurred_at FROM audit_events WHERE tenant_id = ? ORDER BY id DESC LIMIT 1"))) {
             setError(QStringLiteral("cannot prepare audit tail read"), *m_lastHashQuery);
             m_lastHashQuery.reset();
             return fail();
@@ -772,7 +790,12 @@ bool SqlStorage::appendAudit(AuditRecord &record, QString (*hashFn)(const AuditR
         setError(QStringLiteral("cannot read the audit chain tail"), tail);
         return fail();
     }
-    record.prevHash = tail.next() ? tail.value(0).toString() : GenesisHash;
+    const bool hasTail = tail.next();
+    record.prevHash = hasTail ? tail.value(0).toString() : GenesisHash;
+    // A chain's times never go backwards, even when instances' clocks disagree slightly: chain order is
+    // time order, which lets time-range queries become id ranges (see auditEvents).
+    if (hasTail)
+        record.occurredAt = qMax(record.occurredAt, tail.value(1).toLongLong());
     tail.finish(); // an open read statement would keep SQLite from committing
     record.hash = hashFn(record);
 
@@ -823,9 +846,37 @@ bool SqlStorage::appendAudit(AuditRecord &record, QString (*hashFn)(const AuditR
     return commit();
 }
 
-QList<AuditRecord> SqlStorage::auditEvents(const AuditQuery &query)
+QList<AuditRecord> SqlStorage::auditEvents(const AuditQuery &filters)
 {
     QList<AuditRecord> out;
+    // A time range becomes an id range (times follow ids within a tenant's chain, see appendAudit): two
+    // index seeks find its ends, and the page is then read in id order from the index like any other,
+    // instead of sorting every event of the range.
+    AuditQuery query = filters;
+    if (query.since || query.until) {
+        QSqlQuery q(m_db);
+        if (query.since) {
+            if (!run(q, QStringLiteral("SELECT id FROM audit_events WHERE tenant_id = ? AND occurred_at >= ? "
+                                       "ORDER BY occurred_at, id LIMIT 1"),
+                     {text(query.tenantId), *query.since}))
+                return out;
+            if (!q.next()) return out;
+            query.afterId = qMax(query.afterId.value_or(0), q.value(0).toLongLong() - 1);
+            q.finish();
+        }
+        if (query.until) {
+            if (!run(q, QStringLiteral("SELECT id FROM audit_events WHERE tenant_id = ? AND occurred_at < ? "
+                                       "ORDER BY occurred_at DESC, id DESC LIMIT 1"),
+                     {text(query.tenantId), *query.until}))
+                return out;
+            if (!q.next()) return out;
+            const qint64 upper = q.value(0).toLongLong() + 1;
+            query.beforeId = query.beforeId ? qMin(*query.beforeId, upper) : upper;
+            q.finish();
+        }
+        query.since.reset();
+        query.until.reset();
+    }
     QString sql;
     QVariantList values;
     const int limit = qMax(0, query.limit);

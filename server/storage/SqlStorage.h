@@ -2,6 +2,7 @@
 
 #include "Storage.h"
 
+#include <QHash>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 
@@ -127,6 +128,7 @@ private:
     // appendAudit runs on every key request and thousands of times while seeding: keep it prepared.
     std::unique_ptr<QSqlQuery> m_lastHashQuery;
     std::unique_ptr<QSqlQuery> m_insertAuditQuery;
+    QHash<QString, QSqlQuery> m_prepared; // statement text -> prepared query, see run()
 };
 
 } // namespace datarecs::server
