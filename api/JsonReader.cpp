@@ -80,6 +80,11 @@ QDateTime JsonReader::timestamp(QLatin1StringView key)
 {
     const QJsonValue v = field(key);
     if (v.isUndefined()) return {};
+    return timestampOf(v, key);
+}
+
+QDateTime JsonReader::timestampOf(const QJsonValue &v, QLatin1StringView key)
+{
     const QDateTime t = v.isString() ? parseRfc3339(v.toString()) : QDateTime();
     if (!t.isValid()) {
         fail(key, QStringLiteral("an RFC 3339 timestamp"));
@@ -90,9 +95,10 @@ QDateTime JsonReader::timestamp(QLatin1StringView key)
 
 std::optional<QDateTime> JsonReader::nullableTimestamp(QLatin1StringView key)
 {
+    // One lookup: the value found is the one read (not looked up again by timestamp()).
     const QJsonValue v = m_object.value(key);
     if (v.isNull() || v.isUndefined()) return std::nullopt;
-    return timestamp(key);
+    return timestampOf(v, key);
 }
 
 QStringList JsonReader::stringList(QLatin1StringView key)

@@ -38,21 +38,26 @@ public:
     /// Reads a nested object with its own parser, e.g. nested<NamedRef>("workspace").
     template <typename T> T nested(QLatin1StringView key)
     {
-        return take(T::fromJson(field(key), childPath(key)));
+        const QJsonValue v = field(key);
+        return take(parseAt<T>(v, [&] { return childPath(key); }));
     }
     template <typename T> std::optional<T> nullableNested(QLatin1StringView key)
     {
         const QJsonValue v = m_object.value(key);
         if (v.isNull() || v.isUndefined()) return std::nullopt;
-        return take(T::fromJson(v, childPath(key)));
+        return take(parseAt<T>(v, [&] { return childPath(key); }));
     }
     /// Reads an array of objects, each with T's parser.
     template <typename T> QList<T> list(QLatin1StringView key)
     {
         QList<T> out;
         const QJsonArray a = array(key);
-        for (qsizetype i = 0; i < a.size() && !failed(); ++i)
-            out.append(take(T::fromJson(a.at(i), QStringLiteral("%1[%2]").arg(childPath(key)).arg(i))));
+        out.reserve(a.size());
+        for (qsizetype i = 0; i < a.size() && !failed(); ++i) {
+            out.append(take(parseAt<T>(a.at(i), [&] {
+                return childPath(key) + u'[' + QString::number(i) + u']';
+            })));
+        }
         return out;
     }
 
@@ -69,6 +74,16 @@ public:
 private:
     QJsonValue field(QLatin1StringView key);
     QString childPath(QLatin1StringView key) const;
+    QDateTime timestampOf(const QJsonValue &v, QLatin1StringView key);
+    /// Parses a nested value with T's parser. Its path only matters in an error message, so it is
+    /// built only then: the parse is repeated with the real path (parsing is deterministic), which
+    /// saves building "ApiKeyPage.items[1234].created_by" for each of 10,000 keys.
+    template <typename T, typename PathOf> static Result<T> parseAt(const QJsonValue &v, PathOf pathOf)
+    {
+        Result<T> r = T::fromJson(v, QString());
+        if (r.ok()) return r;
+        return T::fromJson(v, pathOf());
+    }
     template <typename T> T take(Result<T> r)
     {
         if (r.ok()) return std::move(r.value());

@@ -79,6 +79,7 @@ private:
     QVariant sortValue(const ApiKey &key, int column) const;
     QVariant toolTip(const ApiKey &key, int column) const;
     void reindex();
+    void reindexIds(); ///< m_rowById only, when m_searchText was kept in step
     static QString searchTextOf(const ApiKey &key);
 
     QList<ApiKey> m_keys;

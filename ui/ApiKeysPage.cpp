@@ -4,6 +4,8 @@
 #include "ApiKeyFilterProxyModel.h"
 #include "ApiKeyTableModel.h"
 #include "Confirmation.h"
+#include "KeyRevealDialog.h"
+#include "NewApiKeyWizard.h"
 #include "ConsoleSettings.h"
 #include "RoleListModel.h"
 #include "Session.h"
@@ -21,6 +23,7 @@ namespace datarecs {
 
 namespace {
 const QString kManage = QStringLiteral("manage_api_keys");
+const QString kCreate = QStringLiteral("create_api_key");
 constexpr int kRetryMs = 10000;
 constexpr int kPageSize = 200;
 } // namespace
@@ -77,6 +80,8 @@ ApiKeysPage::ApiKeysPage(Session *session, ConsoleSettings *settings, QWidget *p
     };
     m_refresh = makeAction(QStringLiteral("actionRefresh"), tr("&Refresh"), QStringLiteral("view-refresh"),
                            QStyle::SP_BrowserReload, {QKeySequence::Refresh, QKeySequence(tr("Ctrl+R"))});
+    m_newKey = makeAction(QStringLiteral("actionNewKey"), tr("New API Key"), QStringLiteral("list-add"),
+                          QStyle::SP_FileDialogNewFolder, {QKeySequence::New});
     m_enable = makeAction(QStringLiteral("actionEnable"), tr("&Enable"), QStringLiteral("media-playback-start"),
                           QStyle::SP_DialogApplyButton, {QKeySequence(tr("Ctrl+E"))});
     m_disable = makeAction(QStringLiteral("actionDisable"), tr("&Disable"), QStringLiteral("media-playback-pause"),
@@ -87,6 +92,7 @@ ApiKeysPage::ApiKeysPage(Session *session, ConsoleSettings *settings, QWidget *p
     m_delete->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     m_ui->keysTable->addAction(m_delete);
     connect(m_refresh, &QAction::triggered, this, &ApiKeysPage::reload);
+    connect(m_newKey, &QAction::triggered, this, &ApiKeysPage::newKey);
     connect(m_enable, &QAction::triggered, this, &ApiKeysPage::enableSelected);
     connect(m_disable, &QAction::triggered, this, &ApiKeysPage::disableSelected);
     connect(m_delete, &QAction::triggered, this, &ApiKeysPage::deleteSelected);
@@ -426,6 +432,18 @@ void ApiKeysPage::updateActions()
         tr("The key is already disabled."));
     set(m_delete, true, tr("Delete the selected key for good."), QString());
     m_refresh->setEnabled(signedIn);
+    {
+        QString reason;
+        if (!signedIn)
+            reason = tr("Sign in first.");
+        else if (!m_session->can(kCreate))
+            reason = tr("Your account cannot create keys: that needs the create_api_key permission (Owner or "
+                        "Admin). Ask your tenant admin.");
+        const QString what = tr("Create a new API key (Ctrl+N).");
+        m_newKey->setEnabled(reason.isEmpty());
+        m_newKey->setToolTip(reason.isEmpty() ? what : what + u' ' + reason);
+        m_newKey->setStatusTip(m_newKey->toolTip());
+    }
     m_refresh->setToolTip(tr("Load the keys again from the server (F5)."));
 }
 
@@ -571,6 +589,34 @@ void ApiKeysPage::deleteSelected()
         }
         updateActions();
     });
+}
+
+void ApiKeysPage::newKey()
+{
+    if (!m_newKey->isEnabled())
+        return;
+    QStringList names;
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        if (const ApiKey *key = m_model->keyAt(row))
+            names.append(key->name);
+    }
+    auto *wizard = new NewApiKeyWizard(m_session->client(), m_session->identity(), names, this);
+    wizard->setAttribute(Qt::WA_DeleteOnClose);
+    connect(wizard, &NewApiKeyWizard::requestFailed, this,
+            [this](const ApiError &error) { m_session->handleError(error); });
+    connect(wizard, &NewApiKeyWizard::keyCreated, this, [this](const CreatedApiKey &created) {
+        m_model->upsertKey(created.apiKey);
+        selectKey(created.apiKey.id);
+        loadQuota();
+        const Role *role = m_roles->role(created.apiKey.role);
+        auto *reveal = new KeyRevealDialog(created, role ? role->title : created.apiKey.role, this);
+        reveal->setAttribute(Qt::WA_DeleteOnClose);
+        reveal->setClipboardTimeoutMs(
+            m_settings->value(QStringLiteral("security/clipboardClearSeconds"), 30).toInt() * 1000);
+        reveal->open();
+        Q_EMIT statusMessage(tr("Created “%1”: copy its value now, it is shown only once.").arg(created.apiKey.name));
+    });
+    wizard->open();
 }
 
 void ApiKeysPage::fitColumns()

@@ -41,6 +41,8 @@ public:
     ~ApiKeysPage() override;
 
     QAction *refreshAction() const { return m_refresh; }
+    /// "New API Key": opens the NewApiKeyWizard; disabled (with the reason) without create_api_key.
+    QAction *newKeyAction() const { return m_newKey; }
     QAction *enableAction() const { return m_enable; }
     QAction *disableAction() const { return m_disable; }
     QAction *deleteAction() const { return m_delete; }
@@ -97,6 +99,7 @@ private:
     void enableSelected();
     void disableSelected();
     void deleteSelected();
+    void newKey();
 
     std::unique_ptr<Ui::ApiKeysPage> m_ui;
     Session *m_session;
@@ -106,6 +109,7 @@ private:
     RoleListModel *m_roles;
     ApiKeyDetailsPane *m_details;
     QAction *m_refresh;
+    QAction *m_newKey;
     QAction *m_enable;
     QAction *m_disable;
     QAction *m_delete;

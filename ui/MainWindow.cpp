@@ -134,6 +134,7 @@ void MainWindow::buildActions()
     toolBar->setMovable(false);
     toolBar->addAction(m_keysPage->refreshAction());
     toolBar->addSeparator();
+    toolBar->addAction(m_keysPage->newKeyAction());
     toolBar->addActions(m_keysPage->keyActions());
 
     auto *signOut = new QAction(tr("Sign &out"), this);
@@ -150,6 +151,8 @@ void MainWindow::buildActions()
     console->addAction(signOut);
     console->addAction(quit);
     QMenu *key = menuBar()->addMenu(tr("&Key"));
+    key->addAction(m_keysPage->newKeyAction());
+    key->addSeparator();
     key->addActions(m_keysPage->keyActions());
     QMenu *go = menuBar()->addMenu(tr("&Go"));
     auto *goKeys = go->addAction(tr("&API Keys"), this, [this] { showPage(Page::ApiKeys); });

@@ -301,9 +301,6 @@ int serve(const QStringList &arguments)
     }
     ServiceContext context{*storage, keyring, config, {}};
     ApiService service(context);
-    HttpServer server(service);
-    server.setAccessLogEnabled(!parser.isSet(quiet));
-    const bool tls = parser.isSet(tlsCert);
     ConnectionLimits limits;
     limits.maxConnections = parser.value(maxConnections).toInt();
     limits.requestTimeoutMs = parser.value(requestTimeout).toInt() * 1000;
@@ -312,7 +309,11 @@ int serve(const QStringList &arguments)
         return Usage;
     }
     limits.maxBodyBytes = context.config.maxBodyBytes;
+    // Declared before the server: connections the server still holds at exit reference it.
     ConnectionGuards guards(limits);
+    HttpServer server(service);
+    server.setAccessLogEnabled(!parser.isSet(quiet));
+    const bool tls = parser.isSet(tlsCert);
     QTcpServer *listener = nullptr;
     if (tls) {
         QFile certFile(parser.value(tlsCert));

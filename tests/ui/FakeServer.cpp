@@ -86,6 +86,8 @@ void FakeServer::serve(QTcpSocket *socket)
             length = value.toLongLong();
         else if (name == "authorization")
             request.authorization = value;
+        else if (name == "idempotency-key")
+            request.idempotencyKey = value;
     }
     if (buffer.size() < headerEnd + 4 + length)
         return;

@@ -22,6 +22,7 @@ public:
         QString path; ///< without the query
         QByteArray query;
         QByteArray authorization;
+        QByteArray idempotencyKey;
         QByteArray body;
     };
     struct Reply

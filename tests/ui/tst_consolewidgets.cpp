@@ -33,6 +33,7 @@
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolBar>
 #include <QToolButton>
 
 using namespace datarecs;
@@ -230,6 +231,22 @@ private Q_SLOTS:
             QVERIFY2(!label(field).isEmpty(), qPrintable(field));
         QTest::mouseClick(pane->findChild<QToolButton *>(u"copyIdButton"_s), Qt::LeftButton);
         QCOMPARE(QGuiApplication::clipboard()->text(), u"key_cccccccccccccccc"_s);
+    }
+
+    void newKeyAction_isOnTheToolbar_andDisabledWithTheReasonWithoutCreatePermission()
+    {
+        startSignedIn();
+        QAction *newKey = action(u"actionNewKey"_s);
+        QVERIFY(newKey);
+        QCOMPARE(newKey->text(), u"New API Key"_s);
+        QVERIFY(newKey->isEnabled());
+        QVERIFY(m_console->mainWindow()->findChild<QToolBar *>(u"mainToolBar"_s)->actions().contains(newKey));
+        m_console.reset();
+        m_permissions.removeAll(u"create_api_key"_s);
+        startSignedIn();
+        newKey = action(u"actionNewKey"_s);
+        QVERIFY(!newKey->isEnabled());
+        QVERIFY2(newKey->toolTip().contains(u"create_api_key"_s), qPrintable(newKey->toolTip()));
     }
 
     void actions_followTheSelection()
