@@ -349,30 +349,11 @@ ApiResponse ApiKeyRoutes::remove(RequestContext &rc)
     return ApiResponse::noContent();
 }
 
-ApiResponse ApiKeyRoutes::disable(RequestContext &rc)
-{
-    QJsonObject body;
-    if (auto problem = JsonInput::parse(rc.request, &body, true))
-        return *problem;
-    if (JsonInput input(body, {}); !input.ok())
-        return input.problem();
-    if (!rc.caller.can(Permission::ManageApiKeys))
-        return Problem::forbidden(QStringLiteral("Requires permission manage_api_keys."));
-    ApiResponse notFound;
-    auto key = visibleKey(rc, &notFound);
-    if (!key)
-        return notFound;
-    // Disabling is containment: anyone who may manage keys may stop one, whatever its role.
-    if (key->enabled) {
-        key->enabled = false;
-        key->updatedAt = rc.now;
-        if (!m_context.storage.updateApiKey(*key))
-            return Problem::internalError();
-    }
-    return keyResponse(200, *key, rc.now);
-}
+ApiResponse ApiKeyRoutes::disable(RequestContext &rc) { return setEnabled(rc, false); }
 
-ApiResponse ApiKeyRoutes::enable(RequestContext &rc)
+ApiResponse ApiKeyRoutes::enable(RequestContext &rc) { return setEnabled(rc, true); }
+
+ApiResponse ApiKeyRoutes::setEnabled(RequestContext &rc, bool enabled)
 {
     QJsonObject body;
     if (auto problem = JsonInput::parse(rc.request, &body, true))
@@ -385,10 +366,14 @@ ApiResponse ApiKeyRoutes::enable(RequestContext &rc)
     auto key = visibleKey(rc, &notFound);
     if (!key)
         return notFound;
-    if (auto refusal = refuseHigherRole(rc, key->role, QStringLiteral("enable")))
-        return *refusal;
-    if (!key->enabled) {
-        key->enabled = true;
+    // Disabling is containment: anyone who may manage keys may stop one, whatever its role. Enabling
+    // gives a role back, so it follows the rank rule.
+    if (enabled) {
+        if (auto refusal = refuseHigherRole(rc, key->role, QStringLiteral("enable")))
+            return *refusal;
+    }
+    if (key->enabled != enabled) {
+        key->enabled = enabled;
         key->updatedAt = rc.now;
         if (!m_context.storage.updateApiKey(*key))
             return Problem::internalError();

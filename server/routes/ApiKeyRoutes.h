@@ -21,6 +21,7 @@ private:
     ApiResponse remove(RequestContext &rc);
     ApiResponse disable(RequestContext &rc);
     ApiResponse enable(RequestContext &rc);
+    ApiResponse setEnabled(RequestContext &rc, bool enabled);
     ApiResponse rotate(RequestContext &rc);
     ApiResponse lookup(RequestContext &rc);
 
