@@ -24,6 +24,7 @@ namespace datarecs {
 namespace {
 const QString kManage = QStringLiteral("manage_api_keys");
 const QString kCreate = QStringLiteral("create_api_key");
+const QString kReadAudit = QStringLiteral("read_audit");
 constexpr int kRetryMs = 10000;
 constexpr int kPageSize = 200;
 } // namespace
@@ -88,6 +89,9 @@ ApiKeysPage::ApiKeysPage(Session *session, ConsoleSettings *settings, QWidget *p
                            QStyle::SP_BrowserStop, {QKeySequence(tr("Ctrl+D"))});
     m_delete = makeAction(QStringLiteral("actionDelete"), tr("De&lete…"), QStringLiteral("edit-delete"),
                           QStyle::SP_TrashIcon, {QKeySequence::Delete});
+    m_viewActivity = makeAction(QStringLiteral("actionViewActivity"), tr("View &activity"),
+                                QStringLiteral("document-open-recent"), QStyle::SP_FileDialogDetailedView,
+                                {QKeySequence(tr("Ctrl+Shift+A"))});
     // Delete must not fire while typing in the search field: it only applies with the table focused.
     m_delete->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     m_ui->keysTable->addAction(m_delete);
@@ -96,12 +100,18 @@ ApiKeysPage::ApiKeysPage(Session *session, ConsoleSettings *settings, QWidget *p
     connect(m_enable, &QAction::triggered, this, &ApiKeysPage::enableSelected);
     connect(m_disable, &QAction::triggered, this, &ApiKeysPage::disableSelected);
     connect(m_delete, &QAction::triggered, this, &ApiKeysPage::deleteSelected);
+    connect(m_viewActivity, &QAction::triggered, this, [this] {
+        if (const std::optional<ApiKey> key = selectedKey())
+            Q_EMIT activityRequested(key->id);
+    });
 
     m_contextMenu = new QMenu(this);
     m_contextMenu->setObjectName(QStringLiteral("keysContextMenu"));
     m_contextMenu->addActions({m_enable, m_disable});
     m_contextMenu->addSeparator();
     m_contextMenu->addAction(m_delete);
+    m_contextMenu->addSeparator();
+    m_contextMenu->addAction(m_viewActivity);
     m_contextMenu->addSeparator();
     m_contextMenu->addAction(m_refresh);
     connect(m_ui->keysTable, &QWidget::customContextMenuRequested, this, &ApiKeysPage::showContextMenu);
@@ -432,6 +442,20 @@ void ApiKeysPage::updateActions()
         tr("The key is already disabled."));
     set(m_delete, true, tr("Delete the selected key for good."), QString());
     m_refresh->setEnabled(signedIn);
+    {
+        QString reason;
+        if (!signedIn)
+            reason = tr("Sign in first.");
+        else if (!m_session->can(kReadAudit))
+            reason = tr("Your account cannot read the audit log: that needs the read_audit permission (Owner or "
+                        "Admin).");
+        else if (!key)
+            reason = tr("Select a key first.");
+        const QString what = tr("Open the audit log filtered to the selected key (Ctrl+Shift+A).");
+        m_viewActivity->setEnabled(reason.isEmpty());
+        m_viewActivity->setToolTip(reason.isEmpty() ? what : what + u' ' + reason);
+        m_viewActivity->setStatusTip(m_viewActivity->toolTip());
+    }
     {
         QString reason;
         if (!signedIn)

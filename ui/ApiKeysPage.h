@@ -46,6 +46,8 @@ public:
     QAction *enableAction() const { return m_enable; }
     QAction *disableAction() const { return m_disable; }
     QAction *deleteAction() const { return m_delete; }
+    /// "View activity": opens the audit log filtered to the selected key (emits activityRequested).
+    QAction *viewActivityAction() const { return m_viewActivity; }
     QList<QAction *> keyActions() const { return {m_enable, m_disable, m_delete}; }
 
     ApiKeyTableModel *model() const { return m_model; }
@@ -73,6 +75,8 @@ Q_SIGNALS:
     void statusMessage(const QString &text);
     /// The user asked to sign in again from the page (after a session ended).
     void signInRequested();
+    /// The user asked to see what a key did: the window opens the audit log filtered to it.
+    void activityRequested(const QString &apiKeyId);
 
 private:
     enum class BannerKind { None, LoadFailed, ActionFailed, SignedOut };
@@ -113,6 +117,7 @@ private:
     QAction *m_enable;
     QAction *m_disable;
     QAction *m_delete;
+    QAction *m_viewActivity;
     QMenu *m_contextMenu;
 
     QString m_tenantId;       ///< whose keys the model holds: another tenant means a reset, not a merge

@@ -84,6 +84,9 @@ MainWindow::MainWindow(Session *session, ConsoleSettings *settings, QWidget *par
     connect(m_keysPage, &ApiKeysPage::statusMessage, this,
             [this](const QString &text) { statusBar()->showMessage(text, 8000); });
     connect(m_keysPage, &ApiKeysPage::signInRequested, this, &MainWindow::signInRequested);
+    connect(m_keysPage, &ApiKeysPage::activityRequested, this, [this](const QString &) {
+        showPage(Page::AuditLog);
+    });
 
     if (!restoreGeometry(m_settings->value(QStringLiteral("window/geometry")).toByteArray())) {
         // First start: most of the screen, so that the key table's columns fit side by side.
@@ -154,6 +157,8 @@ void MainWindow::buildActions()
     key->addAction(m_keysPage->newKeyAction());
     key->addSeparator();
     key->addActions(m_keysPage->keyActions());
+    key->addSeparator();
+    key->addAction(m_keysPage->viewActivityAction());
     QMenu *go = menuBar()->addMenu(tr("&Go"));
     auto *goKeys = go->addAction(tr("&API Keys"), this, [this] { showPage(Page::ApiKeys); });
     goKeys->setShortcut(QKeySequence(tr("Ctrl+1")));
