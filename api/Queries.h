@@ -18,7 +18,7 @@ struct ApiKeyQuery
     QString workspaceId;
     std::optional<int> staleDays;
     std::optional<int> rotationDays;
-    std::optional<int> limit; ///< page size, 1..200
+    std::optional<int> limit; ///< page size, 1..1000
 };
 
 /// GET /v1/audit-events and its export

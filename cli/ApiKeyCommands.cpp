@@ -161,7 +161,7 @@ void list(Context &ctx)
                                     : query.limit) = n;
     }
     const qsizetype max = query.limit.value_or(std::numeric_limits<int>::max());
-    query.limit = int(std::min<qsizetype>(max, 200));
+    query.limit = int(std::min<qsizetype>(max, 1000));
     fetchPages(ctx, query, {}, {}, max, [&ctx](const QList<ApiKey> &keys) {
         Output::Rows table{{u"ID"_s, u"NAME"_s, u"ROLE"_s, u"WORKSPACE"_s, u"STATUS"_s, u"CREATED BY"_s,
                             u"CREATED"_s, u"LAST USED"_s, u"EXPIRES"_s},

@@ -56,6 +56,42 @@ void ApiKeyFilterProxyModel::setRotationDays(int days)
     m_rotationDays = days;
     if (m_status == StatusFilter::RotationDue)
         invalidateFilter();
+    // The flag in the Status column follows the period.
+    if (rowCount() > 0)
+        Q_EMIT dataChanged(index(0, ApiKeyTableModel::Status), index(rowCount() - 1, ApiKeyTableModel::Status),
+                           {Qt::DecorationRole, Qt::ToolTipRole, Qt::AccessibleTextRole});
+}
+
+bool ApiKeyFilterProxyModel::isRotationDue(const ApiKey &key, const QDateTime &now) const
+{
+    // A disabled, expired or already replaced key accepts no requests it could be rotated away from.
+    return key.createdAt < now.addDays(-m_rotationDays) && !key.replacedBy && key.status == u"enabled";
+}
+
+QVariant ApiKeyFilterProxyModel::data(const QModelIndex &index, int role) const
+{
+    if (index.column() != ApiKeyTableModel::Status || !m_keys ||
+        (role != Qt::DecorationRole && role != Qt::ToolTipRole && role != Qt::AccessibleTextRole))
+        return QSortFilterProxyModel::data(index, role);
+    const ApiKey *key = m_keys->keyAt(mapToSource(index).row());
+    const QDateTime now = m_clock();
+    if (!key || !isRotationDue(*key, now))
+        return QSortFilterProxyModel::data(index, role);
+    switch (role) {
+    case Qt::DecorationRole:
+        return m_rotationDueIcon.isNull() ? QVariant() : QVariant(m_rotationDueIcon);
+    case Qt::AccessibleTextRole:
+        return tr("%1, rotation due").arg(ApiKeyTableModel::statusText(*key));
+    default: {
+        const QString base = QSortFilterProxyModel::data(index, role).toString();
+        // Always more than one day: the period is at least one.
+        const QString due = tr("Rotation due: created %1 days ago, more than the rotation period of %2 days. "
+                               "Rotate it to replace it with a new key.")
+                                .arg(key->createdAt.daysTo(now))
+                                .arg(m_rotationDays);
+        return base.isEmpty() ? due : base + u'\n' + due;
+    }
+    }
 }
 
 void ApiKeyFilterProxyModel::setExpiringSoonDays(int days)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QDateTime>
+#include <QIcon>
 #include <QSortFilterProxyModel>
 
 #include <functional>
@@ -47,6 +48,13 @@ public:
 
     /// Whether a key passes the status filter alone (exposed for tests and the details pane).
     bool matchesStatus(const ApiKey &key, const QDateTime &now) const;
+    /// Enabled, older than the rotation period and not replaced yet: flagged in the Status column
+    /// (icon, tooltip, accessible text) whatever the filter.
+    bool isRotationDue(const ApiKey &key, const QDateTime &now) const;
+    /// The icon that flags such a key (the view supplies it: this layer has no style).
+    void setRotationDueIcon(const QIcon &icon) { m_rotationDueIcon = icon; }
+    /// Adds the rotation-due flag to the Status column.
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     bool matchesSearch(const ApiKey &key) const;
 
     /// The localized names of the status filters, in enum order, for a combo box.
@@ -66,6 +74,7 @@ private:
     int m_staleDays = 90;
     int m_rotationDays = 90;
     int m_expiringDays = 14;
+    QIcon m_rotationDueIcon;
     std::function<QDateTime()> m_clock;
 };
 

@@ -1,6 +1,7 @@
 #include "ApiKeyDetailsPane.h"
 
 #include "ApiKeyTableModel.h"
+#include "KeyRecentActivity.h"
 #include "TimeText.h"
 #include "ui_ApiKeyDetailsPane.h"
 
@@ -11,9 +12,16 @@
 namespace datarecs {
 
 ApiKeyDetailsPane::ApiKeyDetailsPane(QWidget *parent)
-    : QWidget(parent), m_ui(std::make_unique<Ui::ApiKeyDetailsPane>())
+    : QWidget(parent), m_ui(std::make_unique<Ui::ApiKeyDetailsPane>()), m_activity(new KeyRecentActivity)
 {
     m_ui->setupUi(this);
+    // "Recent activity": a heading (the label of the .ui) and the key's last events below it.
+    m_ui->activityLabel->setText(tr("Recent activity"));
+    QFont heading = m_ui->activityLabel->font();
+    heading.setBold(true);
+    m_ui->activityLabel->setFont(heading);
+    m_ui->mainLayout->insertWidget(m_ui->mainLayout->indexOf(m_ui->activityLabel) + 1, m_activity);
+    connect(m_activity, &KeyRecentActivity::activityRequested, this, &ApiKeyDetailsPane::activityRequested);
     m_ui->formLayout->setContentsMargins(0, 0, 0, 0);
     QFont title = m_ui->titleLabel->font();
     title.setBold(true);
@@ -33,14 +41,55 @@ ApiKeyDetailsPane::ApiKeyDetailsPane(QWidget *parent)
         QGuiApplication::clipboard()->setText(m_keyId);
         Q_EMIT copied(tr("Key id %1 copied to the clipboard.").arg(m_keyId));
     });
+    // The linked keys are links a keyboard can reach (Tab) and follow (Enter).
+    for (QLabel *link : {m_ui->replacesValue, m_ui->replacedByValue}) {
+        link->setTextFormat(Qt::RichText);
+        link->setTextInteractionFlags(Qt::TextBrowserInteraction);
+        link->setOpenExternalLinks(false);
+        connect(link, &QLabel::linkActivated, this, [this](const QString &href) {
+            if (href.startsWith(u"key:"))
+                Q_EMIT keyLinkActivated(href.mid(4));
+        });
+    }
     showKey(std::nullopt);
+}
+
+void ApiKeyDetailsPane::showLink(QLabel *label, const std::optional<QString> &id, const QString &what)
+{
+    if (!id || id->isEmpty()) {
+        label->setText(tr("None"));
+        label->setAccessibleName(tr("%1: none").arg(what));
+        label->setAccessibleDescription(QString());
+        label->setToolTip(QString());
+        return;
+    }
+    const ApiKey *other = m_model ? m_model->keyById(*id) : nullptr;
+    if (!other) {
+        // Deleted, or not loaded: the id is all there is, and there is nothing to select.
+        label->setText(tr("%1<br>(no longer in the list)").arg(id->toHtmlEscaped()));
+        label->setAccessibleName(tr("%1: %2, no longer in the list").arg(what, *id));
+        label->setAccessibleDescription(QString());
+        label->setToolTip(QString());
+        return;
+    }
+    label->setText(tr("<a href=\"key:%1\">%2</a><br>%1").arg(id->toHtmlEscaped(), other->name.toHtmlEscaped()));
+    label->setAccessibleName(tr("%1: %2 (%3)").arg(what, other->name, *id));
+    label->setAccessibleDescription(tr("A link: Enter selects that key in the list."));
+    label->setToolTip(tr("Select “%1” in the list").arg(other->name));
 }
 
 ApiKeyDetailsPane::~ApiKeyDetailsPane() = default;
 
+void ApiKeyDetailsPane::setClient(ApiClient *client)
+{
+    m_activity->setClient(client);
+}
+
 void ApiKeyDetailsPane::showKey(const std::optional<ApiKey> &key)
 {
     m_keyId = key ? key->id : QString();
+    m_ui->activityLabel->setVisible(key.has_value());
+    m_activity->showKey(m_keyId, key ? key->updatedAt : QDateTime());
     m_ui->emptyLabel->setVisible(!key);
     m_ui->fieldsWidget->setVisible(key.has_value());
     m_ui->copyIdButton->setEnabled(key.has_value());
@@ -79,8 +128,8 @@ void ApiKeyDetailsPane::showKey(const std::optional<ApiKey> &key)
     else
         m_ui->lastUsedValue->setText(timeWithRelative(*k.lastUsedAt));
     m_ui->expiresValue->setText(k.expiresAt ? timeWithRelative(*k.expiresAt) : tr("Never"));
-    m_ui->replacesValue->setText(orNone(k.replaces.value_or(QString())));
-    m_ui->replacedByValue->setText(orNone(k.replacedBy.value_or(QString())));
+    showLink(m_ui->replacesValue, k.replaces, tr("Replaces"));
+    showLink(m_ui->replacedByValue, k.replacedBy, tr("Replaced by"));
 }
 
 } // namespace datarecs

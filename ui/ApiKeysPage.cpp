@@ -4,6 +4,7 @@
 #include "ApiKeyFilterProxyModel.h"
 #include "ApiKeyTableModel.h"
 #include "Confirmation.h"
+#include "KeyQuestions.h"
 #include "KeyRevealDialog.h"
 #include "NewApiKeyWizard.h"
 #include "ConsoleSettings.h"
@@ -26,7 +27,8 @@ const QString kManage = QStringLiteral("manage_api_keys");
 const QString kCreate = QStringLiteral("create_api_key");
 const QString kReadAudit = QStringLiteral("read_audit");
 constexpr int kRetryMs = 10000;
-constexpr int kPageSize = 200;
+// The server's largest page: most tenants' keys arrive in one answer, and the wait is one round trip.
+constexpr int kPageSize = 1000;
 } // namespace
 
 ApiKeysPage::ApiKeysPage(Session *session, ConsoleSettings *settings, QWidget *parent)
@@ -105,9 +107,13 @@ ApiKeysPage::ApiKeysPage(Session *session, ConsoleSettings *settings, QWidget *p
             Q_EMIT activityRequested(key->id);
     });
 
+    setUpLifecycleActions();
+
     m_contextMenu = new QMenu(this);
     m_contextMenu->setObjectName(QStringLiteral("keysContextMenu"));
     m_contextMenu->addActions({m_enable, m_disable});
+    m_contextMenu->addSeparator();
+    m_contextMenu->addActions({m_rotate, m_reportCompromised});
     m_contextMenu->addSeparator();
     m_contextMenu->addAction(m_delete);
     m_contextMenu->addSeparator();
@@ -469,6 +475,7 @@ void ApiKeysPage::updateActions()
         m_newKey->setStatusTip(m_newKey->toolTip());
     }
     m_refresh->setToolTip(tr("Load the keys again from the server (F5)."));
+    updateLifecycleActions(key);
 }
 
 void ApiKeysPage::updateReadOnlyNotice()
@@ -558,12 +565,7 @@ void ApiKeysPage::disableSelected()
     const std::optional<ApiKey> key = selectedKey();
     if (!key || !m_disable->isEnabled())
         return;
-    const bool yes = Confirmation::ask(
-        this, {tr("Disable API key"),
-               tr("Disable “%1”?\n\nEvery request made with this key will be refused at once, until the key "
-                  "is enabled again.")
-                   .arg(key->name),
-               tr("Disable key"), false});
+    const bool yes = Confirmation::ask(this, KeyQuestions::disableKey(key->name));
     if (!yes)
         return;
     const QString id = key->id;
@@ -588,12 +590,7 @@ void ApiKeysPage::deleteSelected()
     const std::optional<ApiKey> key = selectedKey();
     if (!key || !m_delete->isEnabled())
         return;
-    const bool yes = Confirmation::ask(
-        this, {tr("Delete API key"),
-               tr("Delete “%1” (%2)?\n\nThis cannot be undone. Every request made with this key will be refused "
-                  "from now on.")
-                   .arg(key->name, key->id),
-               tr("Delete key"), true});
+    const bool yes = Confirmation::ask(this, KeyQuestions::deleteKey(key->name, key->id));
     if (!yes)
         return;
     const QString id = key->id;

@@ -25,6 +25,7 @@ class ApiKeyFilterProxyModel;
 class ApiKeyTableModel;
 class ConsoleSettings;
 class RoleListModel;
+class RotateApiKeyWizard;
 class Session;
 
 /// Access management → API Keys: the tenant's keys with search, status filter and details, and the
@@ -48,7 +49,15 @@ public:
     QAction *deleteAction() const { return m_delete; }
     /// "View activity": opens the audit log filtered to the selected key (emits activityRequested).
     QAction *viewActivityAction() const { return m_viewActivity; }
-    QList<QAction *> keyActions() const { return {m_enable, m_disable, m_delete}; }
+    /// "Rotate…": a replacement with the same role and workspace, then retiring the old key
+    /// (RotateApiKeyWizard).
+    QAction *rotateAction() const { return m_rotate; }
+    /// "Report compromised…": one confirmation, the key disabled at once, its audit log opened, a
+    /// replacement offered, and the steps summarised for an incident report.
+    QAction *reportCompromisedAction() const { return m_reportCompromised; }
+    /// "Check a key value…": which key of the tenant a pasted value is (CheckKeyDialog).
+    QAction *checkKeyAction() const { return m_checkKey; }
+    QList<QAction *> keyActions() const { return {m_enable, m_disable, m_rotate, m_delete}; }
 
     ApiKeyTableModel *model() const { return m_model; }
     ApiKeyFilterProxyModel *proxy() const { return m_proxy; }
@@ -104,6 +113,17 @@ private:
     void disableSelected();
     void deleteSelected();
     void newKey();
+    // Key lifecycle (ApiKeysPageLifecycle.cpp): rotation, a compromised key, checking a value.
+    void setUpLifecycleActions();
+    void updateLifecycleActions(const std::optional<ApiKey> &key);
+    qint64 callerRank() const;
+    qint64 roleRank(const QString &role) const;
+    void rotateSelected();
+    RotateApiKeyWizard *openRotateWizard(const ApiKey &key, QWidget *parent);
+    void reportCompromisedSelected();
+    void checkKeyValue();
+    /// Selects a key, clearing the search and status filter if they hide it.
+    bool showKey(const QString &id);
 
     std::unique_ptr<Ui::ApiKeysPage> m_ui;
     Session *m_session;
@@ -118,6 +138,9 @@ private:
     QAction *m_disable;
     QAction *m_delete;
     QAction *m_viewActivity;
+    QAction *m_rotate = nullptr;
+    QAction *m_reportCompromised = nullptr;
+    QAction *m_checkKey = nullptr;
     QMenu *m_contextMenu;
 
     QString m_tenantId;       ///< whose keys the model holds: another tenant means a reset, not a merge

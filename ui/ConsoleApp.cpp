@@ -41,18 +41,19 @@ SignInDialog *ConsoleApp::signInDialog() const
 
 void ConsoleApp::start()
 {
-    // The window is built now, hidden, while the keychain and the server answer: that work overlaps
-    // the waiting instead of following it.
-    ensureWindow();
     QUrl server = m_options.server;
     if (server.isEmpty())
         server = m_settings->profiles().defaultServer().value_or(QUrl());
     if (server.isEmpty()) {
+        ensureWindow();
         showSignIn(QString(), false);
         return;
     }
     m_options.server = server;
+    // The keychain read goes out first and the window is built, hidden, while D-Bus and the server
+    // answer: the building overlaps the waiting instead of following it.
     m_session->restore(server);
+    ensureWindow();
 }
 
 void ConsoleApp::showSignIn(const QString &notice, bool again)
@@ -134,7 +135,7 @@ void ConsoleApp::ensureWindow()
     });
     connect(m_window.get(), &MainWindow::signInRequested, this, [this] { showSignIn(QString(), true); });
     if (!m_options.screenshotPath.isEmpty())
-        connect(m_window->keysPage(), &ApiKeysPage::firstLoadFinished, this, &ConsoleApp::takeScreenshot);
+        connect(m_window.get(), &MainWindow::firstPageLoaded, this, &ConsoleApp::takeScreenshot);
 }
 
 void ConsoleApp::takeScreenshot()

@@ -1,6 +1,8 @@
 #include "MainWindow.h"
 
+#include "ApiKeyDetailsPane.h"
 #include "ApiKeysPage.h"
+#include "AuditLogPage.h"
 #include "ConsoleSettings.h"
 #include "Session.h"
 
@@ -27,6 +29,7 @@ MainWindow::MainWindow(Session *session, ConsoleSettings *settings, QWidget *par
     , m_navigation(new QTreeWidget)
     , m_pages(new QStackedWidget)
     , m_keysPage(new ApiKeysPage(session, settings))
+    , m_auditPage(new AuditLogPage(session, settings))
     , m_tenantLabel(new QLabel)
     , m_accountLabel(new QLabel)
     , m_quotaLabel(new QLabel)
@@ -38,22 +41,9 @@ MainWindow::MainWindow(Session *session, ConsoleSettings *settings, QWidget *par
 
     buildNavigation();
 
-    // The audit log viewer is its own piece of work; until it lands the page says so plainly.
-    auto *auditPage = new QWidget;
-    auditPage->setObjectName(QStringLiteral("auditLogPage"));
-    auto *auditLayout = new QVBoxLayout(auditPage);
-    auto *auditText = new QLabel(tr("The audit log viewer comes in a later version of DataRecs Console.\n\n"
-                                    "Every change to a key and every request made with a key is already "
-                                    "recorded by the server."));
-    auditText->setObjectName(QStringLiteral("auditLogPlaceholder"));
-    auditText->setAccessibleName(tr("Audit log"));
-    auditText->setWordWrap(true);
-    auditText->setAlignment(Qt::AlignCenter);
-    auditLayout->addWidget(auditText);
-
     m_pages->setObjectName(QStringLiteral("pages"));
     m_pages->addWidget(m_keysPage);
-    m_pages->addWidget(auditPage);
+    m_pages->addWidget(m_auditPage);
 
     // The navigation keeps its width; the page takes the rest.
     auto *central = new QWidget;
@@ -84,8 +74,26 @@ MainWindow::MainWindow(Session *session, ConsoleSettings *settings, QWidget *par
     connect(m_keysPage, &ApiKeysPage::statusMessage, this,
             [this](const QString &text) { statusBar()->showMessage(text, 8000); });
     connect(m_keysPage, &ApiKeysPage::signInRequested, this, &MainWindow::signInRequested);
-    connect(m_keysPage, &ApiKeysPage::activityRequested, this, [this](const QString &) {
+    connect(m_keysPage, &ApiKeysPage::activityRequested, this, [this](const QString &apiKeyId) {
+        m_auditPage->showKeyActivity(apiKeyId);
         showPage(Page::AuditLog);
+    });
+    connect(m_auditPage, &AuditLogPage::statusMessage, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 8000); });
+    connect(m_auditPage, &AuditLogPage::signInRequested, this, &MainWindow::signInRequested);
+    connect(m_pages, &QStackedWidget::currentChanged, this, &MainWindow::updateStatusBar); // the title names the page
+    // The key's details pane lists the key's last events itself.
+    if (auto *keyDetails = m_keysPage->findChild<ApiKeyDetailsPane *>()) {
+        keyDetails->setClient(session->client());
+        connect(keyDetails, &ApiKeyDetailsPane::activityRequested, m_keysPage, &ApiKeysPage::activityRequested);
+    }
+    connect(m_keysPage, &ApiKeysPage::firstLoadFinished, this, [this] {
+        if (currentPage() == Page::ApiKeys)
+            Q_EMIT firstPageLoaded();
+    });
+    connect(m_auditPage, &AuditLogPage::firstLoadFinished, this, [this] {
+        if (currentPage() == Page::AuditLog)
+            Q_EMIT firstPageLoaded();
     });
 
     if (!restoreGeometry(m_settings->value(QStringLiteral("window/geometry")).toByteArray())) {
@@ -159,6 +167,7 @@ void MainWindow::buildActions()
     key->addActions(m_keysPage->keyActions());
     key->addSeparator();
     key->addAction(m_keysPage->viewActivityAction());
+    key->addActions({m_keysPage->reportCompromisedAction(), m_keysPage->checkKeyAction()});
     QMenu *go = menuBar()->addMenu(tr("&Go"));
     auto *goKeys = go->addAction(tr("&API Keys"), this, [this] { showPage(Page::ApiKeys); });
     goKeys->setShortcut(QKeySequence(tr("Ctrl+1")));
@@ -210,7 +219,8 @@ void MainWindow::updateStatusBar()
         m_keychainLabel->setVisible(false);
         break;
     }
-    setWindowTitle(in ? tr("API Keys – %1 – DataRecs Console").arg(id.tenant.name) : tr("DataRecs Console"));
+    const QString page = currentPage() == Page::AuditLog ? tr("Audit log") : tr("API Keys");
+    setWindowTitle(in ? tr("%1 – %2 – DataRecs Console").arg(page, id.tenant.name) : tr("DataRecs Console"));
 }
 
 void MainWindow::saveState()
@@ -219,6 +229,7 @@ void MainWindow::saveState()
     m_settings->setValue(QStringLiteral("window/state"), QMainWindow::saveState());
     m_settings->setValue(QStringLiteral("window/page"), int(currentPage()));
     m_keysPage->saveState();
+    m_auditPage->saveState();
     m_settings->sync();
 }
 

@@ -10,6 +10,7 @@ class QTreeWidgetItem;
 namespace datarecs {
 
 class ApiKeysPage;
+class AuditLogPage;
 class ConsoleSettings;
 class Session;
 
@@ -26,6 +27,7 @@ public:
     ~MainWindow() override;
 
     ApiKeysPage *keysPage() const { return m_keysPage; }
+    AuditLogPage *auditPage() const { return m_auditPage; }
     void showPage(Page page);
     Page currentPage() const;
     void saveState();
@@ -33,6 +35,8 @@ public:
 Q_SIGNALS:
     void signOutRequested();
     void signInRequested();
+    /// The page the window opened on has shown its first data (or why it has none).
+    void firstPageLoaded();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -47,6 +51,7 @@ private:
     QTreeWidget *m_navigation;
     QStackedWidget *m_pages;
     ApiKeysPage *m_keysPage;
+    AuditLogPage *m_auditPage;
     QTreeWidgetItem *m_keysItem = nullptr;
     QTreeWidgetItem *m_auditItem = nullptr;
     QLabel *m_tenantLabel;

@@ -1,6 +1,7 @@
 #include "NewApiKeyWizard.h"
 
 #include "ApiClient.h"
+#include "ExpiryPicker.h"
 #include "WorkspaceListModel.h"
 
 #include <QAbstractButton>
@@ -186,8 +187,16 @@ void NewApiKeyWizard::buildNamePage()
     m_descriptionError = messageLabel(m_namePage, QStringLiteral("descriptionError"), tr("Description problem"));
     layout->addWidget(m_descriptionError);
 
+    auto *expiryLabel = new QLabel(tr("E&xpires (optional):"), m_namePage);
+    m_expiry = new ExpiryPicker(m_namePage);
+    expiryLabel->setBuddy(m_expiry);
+    layout->addWidget(expiryLabel);
+    layout->addWidget(m_expiry);
+    connect(m_expiry, &ExpiryPicker::changed, m_namePage, &WizardPage::changed);
+
     m_namePage->complete = [this] {
-        return nameProblem(m_nameEdit->text()).isEmpty() && descriptionProblem(m_descriptionEdit->toPlainText()).isEmpty();
+        return nameProblem(m_nameEdit->text()).isEmpty() && descriptionProblem(m_descriptionEdit->toPlainText()).isEmpty() &&
+               m_expiry->problem().isEmpty();
     };
     connect(m_nameEdit, &QLineEdit::textChanged, this, &NewApiKeyWizard::updateNameMessages);
     connect(m_descriptionEdit, &QPlainTextEdit::textChanged, this, &NewApiKeyWizard::updateNameMessages);
@@ -476,15 +485,17 @@ NewApiKey NewApiKeyWizard::newKey() const
     key.description = m_descriptionEdit->toPlainText().trimmed();
     key.role = selectedRole();
     key.workspaceId = selectedWorkspaceId();
+    key.expiresAt = m_expiry->expiresAt();
     return key;
 }
 
 QString NewApiKeyWizard::reviewText() const
 {
     const NewApiKey key = newKey();
-    return tr("Name: %1\nDescription: %2\nRole: %3\nWorkspace: %4\nExpires: never")
+    return tr("Name: %1\nDescription: %2\nRole: %3\nWorkspace: %4\nExpires: %5")
         .arg(key.name, key.description.isEmpty() ? tr("(none)") : key.description, roleTitle(key.role),
-             key.workspaceId.isEmpty() ? tr("All workspaces (not restricted)") : selectedWorkspaceName());
+             key.workspaceId.isEmpty() ? tr("All workspaces (not restricted)") : selectedWorkspaceName(),
+             m_expiry->summary());
 }
 
 QString NewApiKeyWizard::pageMessage(PageId page) const
@@ -579,7 +590,7 @@ void NewApiKeyWizard::onGenerated(const Result<CreatedApiKey> &result, int attem
     if (error.is(u"validation-failed") || error.is(u"invalid-parameter")) {
         PageId page = ReviewPageId;
         for (const ApiError::FieldError &f : error.fieldErrors()) {
-            const PageId p = (f.field == u"name" || f.field == u"description") ? NamePageId
+            const PageId p = (f.field == u"name" || f.field == u"description" || f.field == u"expires_at") ? NamePageId
                              : f.field == u"role"                               ? RolePageId
                              : f.field == u"workspace_id"                       ? WorkspacePageId
                                                                                  : ReviewPageId;

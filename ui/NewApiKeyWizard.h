@@ -21,10 +21,11 @@ class QSortFilterProxyModel;
 namespace datarecs {
 
 class ApiClient;
+class ExpiryPicker;
 class WizardPage;
 class WorkspaceListModel;
 
-/// New API Key: Name → Role → Workspace → Review, then Generate. Validates as the server does,
+/// New API Key: Name (and optional expiry) → Role → Workspace → Review, then Generate. Validates as the server does,
 /// offers only the roles the signed-in caller may grant, and creates the key with one
 /// Idempotency-Key for the whole wizard, so that pressing Generate again after a lost answer can
 /// never create a second key. A refusal from the server is shown on the page it concerns, with
@@ -107,6 +108,7 @@ private:
     QLabel *m_nameError = nullptr;
     QLabel *m_nameWarning = nullptr;
     QLabel *m_descriptionError = nullptr;
+    ExpiryPicker *m_expiry = nullptr;
     QLabel *m_nameMessage = nullptr;
     QListWidget *m_roleList = nullptr;
     QLabel *m_roleDetails = nullptr;

@@ -246,8 +246,12 @@ int serve(const QStringList &arguments)
                                          QStringLiteral("Length of the brute-force counting window in seconds "
                                                         "(default 900)."),
                                          QStringLiteral("SECONDS"), QStringLiteral("900"));
+    const QCommandLineOption batch(QStringLiteral("batch"),
+                                   QStringLiteral("Requests that arrive together share one transaction, up to N "
+                                                  "(default 64); 1 gives each request its own."),
+                                   QStringLiteral("N"), QStringLiteral("64"));
     parser.addOptions({dataDir, database, listen, tlsCert, tlsKey, demo, quiet, maxConnections, requestTimeout, loginLimit,
-                       keyLimit, limitWindow});
+                       keyLimit, limitWindow, batch});
     int code = Ok;
     if (!parse(parser, arguments, QStringLiteral("Serve the DataRecs REST API."),
                QStringLiteral("datarecs-server serve --data-dir ./data --listen 127.0.0.1:8080 --demo"), &code))
@@ -261,6 +265,12 @@ int serve(const QStringList &arguments)
     }
     if (parser.isSet(tlsCert) != parser.isSet(tlsKey)) {
         err(QStringLiteral("--tls-cert and --tls-key go together"));
+        return Usage;
+    }
+    bool batchOk = false;
+    const int batchLimit = parser.value(batch).toInt(&batchOk);
+    if (!batchOk || batchLimit < 1 || batchLimit > 10000) {
+        err(QStringLiteral("--batch takes a number from 1 to 10000"));
         return Usage;
     }
 
@@ -301,6 +311,7 @@ int serve(const QStringList &arguments)
     }
     ServiceContext context{*storage, keyring, config, {}};
     ApiService service(context);
+    service.setBatchLimit(batchLimit);
     ConnectionLimits limits;
     limits.maxConnections = parser.value(maxConnections).toInt();
     limits.requestTimeoutMs = parser.value(requestTimeout).toInt() * 1000;

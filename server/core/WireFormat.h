@@ -1,8 +1,7 @@
 #pragma once
 
+#include "JsonWriter.h"
 #include "storage/Storage.h"
-
-#include <QJsonObject>
 
 #include <optional>
 
@@ -14,10 +13,13 @@ QString timestamp(qint64 msecsSinceEpoch);
 std::optional<qint64> parseTimestamp(const QString &text);
 
 QString keyStatus(const ApiKeyRecord &key, qint64 now);
-QJsonObject apiKey(const ApiKeyRecord &key, qint64 now);
-QJsonObject auditEvent(const AuditRecord &event);
+/// The contract's ApiKey and AuditEvent objects, written in the order the contract lists their fields.
+void writeApiKey(JsonWriter &out, const ApiKeyRecord &key, qint64 now);
+void writeAuditEvent(JsonWriter &out, const AuditRecord &event);
 
 QByteArray auditCsvHeader();
 QByteArray auditCsvRow(const AuditRecord &event);
+/// The same row, appended to out (the export's batch buffer) without a temporary.
+void appendAuditCsvRow(QByteArray &out, const AuditRecord &event);
 
 } // namespace datarecs::server::WireFormat

@@ -33,6 +33,15 @@ ApiResponse ApiResponse::json(int status, const QJsonObject &object)
     return r;
 }
 
+ApiResponse ApiResponse::json(int status, QByteArray body)
+{
+    ApiResponse r;
+    r.status = status;
+    r.body = std::move(body);
+    r.setHeader("Content-Type", "application/json");
+    return r;
+}
+
 ApiResponse ApiResponse::noContent()
 {
     ApiResponse r;

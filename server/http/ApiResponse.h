@@ -30,6 +30,8 @@ struct ApiResponse
     QByteArray header(const QByteArray &name) const;
 
     static ApiResponse json(int status, const QJsonObject &object);
+    /// A body already written as JSON (see JsonWriter).
+    static ApiResponse json(int status, QByteArray body);
     static ApiResponse noContent();
 };
 

@@ -70,11 +70,20 @@ private:
             m_inRequest = true;
             m_timer.start(limits.requestTimeoutMs);
         }
-        const QByteArray waiting = m_socket->peek(limits.maxHeaderBytes + limits.maxBodyBytes + 4096);
+        // Only what is there: peek() allocates (and clears) as much as it is asked for.
+        const QByteArray waiting =
+            m_socket->peek(qMin(m_socket->bytesAvailable(), limits.maxHeaderBytes + limits.maxBodyBytes + 4096));
         const qsizetype headerEnd = waiting.indexOf("\r\n\r\n");
-        const QList<QByteArray> requestLine = waiting.left(waiting.indexOf('\n')).split(' ');
-        if (requestLine.size() >= 2)
-            m_path = redactSecrets(QString::fromLatin1(requestLine.at(1).left(300)).section(u'?', 0, 0));
+        const qsizetype lineEnd = waiting.indexOf('\n');
+        const QByteArrayView firstLine = QByteArrayView(waiting).first(lineEnd < 0 ? waiting.size() : lineEnd);
+        const qsizetype pathStart = firstLine.indexOf(' ') + 1;
+        if (pathStart > 0) {
+            const qsizetype pathEnd = firstLine.indexOf(' ', pathStart);
+            QByteArrayView target = firstLine.sliced(pathStart, (pathEnd < 0 ? firstLine.size() : pathEnd) - pathStart);
+            target = target.first(qMin<qsizetype>(target.size(), 300));
+            const qsizetype query = target.indexOf('?');
+            m_path = redactSecrets(QString::fromLatin1(query < 0 ? target : target.first(query)));
+        }
         if (headerEnd < 0) {
             if (waiting.size() > limits.maxHeaderBytes)
                 refuse(Problem::make(431, QStringLiteral("headers-too-large"),
@@ -125,8 +134,8 @@ ConnectionGuards::ConnectionGuards(ConnectionLimits limits, QObject *parent)
 
 void ConnectionGuards::watch(QTcpSocket *socket)
 {
-    // Answers are written in a few pieces; without this, Nagle's algorithm and delayed ACKs hold the
-    // last piece of every kept-alive answer back for tens of milliseconds.
+    // Streamed answers are written in pieces; without this, Nagle's algorithm and delayed ACKs hold the
+    // last piece of a kept-alive answer back for tens of milliseconds.
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     auto *guard = new ConnectionGuard(this, socket);
     socket->setProperty(GuardProperty, QVariant::fromValue<QObject *>(guard));

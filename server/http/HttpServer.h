@@ -1,6 +1,13 @@
 #pragma once
 
+#include "ApiRequest.h"
+#include "ApiResponse.h"
+
 #include <QAbstractHttpServer>
+#include <QElapsedTimer>
+#include <QList>
+#include <QPointer>
+#include <QTcpSocket>
 
 namespace datarecs::server {
 
@@ -9,6 +16,10 @@ class ApiService;
 /// Adapts QtHttpServer to ApiService: converts each request, writes the answer (streaming chunked
 /// bodies with back-pressure) and prints one access-log line per request. The log line carries the
 /// method, the path without its query, the status, the duration and the actor id, never a credential.
+///
+/// Requests are not answered where they are parsed: those that arrive in one turn of the event loop are
+/// queued and handed to ApiService together once the turn's socket events are done, so they share one
+/// transaction (group commit). Their answers are written after it committed, in arrival order.
 class HttpServer : public QAbstractHttpServer
 {
     Q_OBJECT
@@ -23,8 +34,22 @@ protected:
     void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
 
 private:
+    struct Pending
+    {
+        QPointer<QTcpSocket> socket;
+        qint64 startedNs = 0; // of m_clock, for the access log
+        QByteArray method;
+        QString path;
+        QString sourceIp;
+    };
+    void answerPending();
+    void write(QTcpSocket *socket, const ApiResponse &response);
+
     ApiService &m_service;
     bool m_accessLog = true;
+    QElapsedTimer m_clock;
+    QList<ApiRequest> m_requests; // waiting for the end of this event-loop turn
+    QList<Pending> m_pending; // their sockets, in the same order
 };
 
 } // namespace datarecs::server

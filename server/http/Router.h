@@ -27,6 +27,7 @@ public:
         Handler handler;
         bool requiresAuth = true;
         QString auditAction; // recorded for every call, whoever the caller; empty: none
+        bool usesStorage = true; // false: answered without a transaction (and never audited)
     };
 
     struct Match

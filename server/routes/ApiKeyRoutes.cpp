@@ -25,7 +25,9 @@ const QString KeysList = QStringLiteral("api-keys");
 
 ApiResponse keyResponse(int status, const ApiKeyRecord &key, qint64 now)
 {
-    return ApiResponse::json(status, WireFormat::apiKey(key, now));
+    JsonWriter out;
+    WireFormat::writeApiKey(out, key, now);
+    return ApiResponse::json(status, out.bytes());
 }
 
 QStringList roleNames()
@@ -114,7 +116,7 @@ ApiResponse ApiKeyRoutes::list(RequestContext &rc)
     q.workspaceId = query.text(QStringLiteral("workspace_id"), 40);
     const int staleDays = query.integer(QStringLiteral("stale_days"), 1, 3650, 90);
     const int rotationDays = query.integer(QStringLiteral("rotation_days"), 1, 3650, 90);
-    q.limit = query.integer(QStringLiteral("limit"), 1, 200, 50);
+    q.limit = query.integer(QStringLiteral("limit"), 1, 1000, 50);
     const QString cursor = query.text(QStringLiteral("cursor"), 512);
     if (query.problem())
         return *query.problem();
@@ -141,16 +143,23 @@ ApiResponse ApiKeyRoutes::list(RequestContext &rc)
     const int pageSize = q.limit;
     q.limit = pageSize + 1;
     QList<ApiKeyRecord> keys = m_context.storage.apiKeys(q);
-    QJsonValue next(QJsonValue::Null);
+    QString next;
     if (keys.size() > pageSize) {
         keys.resize(pageSize);
         next = Cursor::encode(KeysList, fingerprint,
                               {{QStringLiteral("t"), double(keys.last().createdAt)}, {QStringLiteral("i"), keys.last().id}});
     }
-    QJsonArray items;
+    JsonWriter out;
+    out.startObject();
+    out.key("items");
+    out.startArray();
     for (const ApiKeyRecord &key : std::as_const(keys))
-        items.append(WireFormat::apiKey(key, rc.now));
-    return ApiResponse::json(200, {{QStringLiteral("items"), items}, {QStringLiteral("next_cursor"), next}});
+        WireFormat::writeApiKey(out, key, rc.now);
+    out.endArray();
+    out.key("next_cursor");
+    out.stringOrNull(next);
+    out.endObject();
+    return ApiResponse::json(200, out.bytes());
 }
 
 ApiResponse ApiKeyRoutes::create(RequestContext &rc)
@@ -260,20 +269,27 @@ ApiResponse ApiKeyRoutes::mint(RequestContext &rc, const NewKey &spec, const std
         key = *stored; // picks up the workspace name
     rc.setTarget(key);
 
-    QJsonObject answer{{QStringLiteral("api_key"), WireFormat::apiKey(key, rc.now)}, {QStringLiteral("secret"), value}};
+    JsonWriter answer;
+    answer.startObject();
+    answer.key("api_key");
+    WireFormat::writeApiKey(answer, key, rc.now);
+    answer.key("secret");
+    answer.string(value);
     if (replaced) {
         ApiKeyRecord old = *replaced;
         old.replacedBy = key.id;
         old.updatedAt = rc.now;
         if (!m_context.storage.updateApiKey(old))
             return Problem::internalError();
-        answer.insert(QStringLiteral("replaces"), WireFormat::apiKey(old, rc.now));
+        answer.key("replaces");
+        WireFormat::writeApiKey(answer, old, rc.now);
         // A rotation is recorded against the key being rotated, naming its replacement, so the old
         // key's history ends with the event that replaced it.
         rc.setTarget(old);
         rc.detail = QStringLiteral("replacement %1").arg(key.id);
     }
-    ApiResponse response = ApiResponse::json(201, answer);
+    answer.endObject();
+    ApiResponse response = ApiResponse::json(201, answer.bytes());
     response.setHeader("Location", "/v1/api-keys/" + key.id.toLatin1());
 
     if (!requestHash.isEmpty()) {

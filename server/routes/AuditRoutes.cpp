@@ -50,11 +50,16 @@ public:
             m_headerWritten = true;
         }
         const QList<AuditRecord> batch = m_storage.auditEvents(m_query);
+        out.reserve(out.size() + batch.size() * 400); // a typical event's row or line
         for (const AuditRecord &e : batch) {
-            if (m_csv)
-                out += WireFormat::auditCsvRow(e);
-            else
-                out += QJsonDocument(WireFormat::auditEvent(e)).toJson(QJsonDocument::Compact) + '\n';
+            if (m_csv) {
+                WireFormat::appendAuditCsvRow(out, e);
+            } else {
+                m_json.clear();
+                WireFormat::writeAuditEvent(m_json, e);
+                out += m_json.bytes();
+                out += '\n';
+            }
         }
         if (batch.size() < ExportBatch)
             m_done = true;
@@ -69,6 +74,7 @@ private:
     bool m_csv;
     bool m_headerWritten = false;
     bool m_done = false;
+    JsonWriter m_json;
 };
 
 } // namespace
@@ -134,15 +140,22 @@ ApiResponse AuditRoutes::list(RequestContext &rc)
     }
     q.limit = limit + 1;
     QList<AuditRecord> events = m_context.storage.auditEvents(q);
-    QJsonValue next(QJsonValue::Null);
+    QString next;
     if (events.size() > limit) {
         events.resize(limit);
         next = Cursor::encode(EventsList, fingerprint, {{QStringLiteral("b"), double(events.last().id)}});
     }
-    QJsonArray items;
+    JsonWriter out;
+    out.startObject();
+    out.key("items");
+    out.startArray();
     for (const AuditRecord &e : std::as_const(events))
-        items.append(WireFormat::auditEvent(e));
-    return ApiResponse::json(200, {{QStringLiteral("items"), items}, {QStringLiteral("next_cursor"), next}});
+        WireFormat::writeAuditEvent(out, e);
+    out.endArray();
+    out.key("next_cursor");
+    out.stringOrNull(next);
+    out.endObject();
+    return ApiResponse::json(200, out.bytes());
 }
 
 ApiResponse AuditRoutes::exportEvents(RequestContext &rc)

@@ -164,6 +164,20 @@ bool PostgresStorage::begin()
     return false;
 }
 
+bool PostgresStorage::beginShared()
+{
+    const bool outermost = !inTransaction();
+    if (!begin())
+        return false;
+    // SET LOCAL ends with the transaction. 200 ms is long enough for another instance's batch to commit
+    // (a few milliseconds) and short next to PostgreSQL's one-second deadlock check.
+    if (outermost && !execStatement(QStringLiteral("SET LOCAL lock_timeout = '200ms'"))) {
+        rollback();
+        return false;
+    }
+    return true;
+}
+
 QString PostgresStorage::autoIdColumn() const
 {
     // BY DEFAULT rather than ALWAYS: a data import may carry its own ids (and must then move the

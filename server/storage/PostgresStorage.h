@@ -43,6 +43,7 @@ public:
     static std::optional<PostgresLocation> parseUrl(const QString &url, QString *error);
 
     bool begin() override;
+    bool beginShared() override;
     bool lockTenant(const QString &tenantId) override;
 
 protected:

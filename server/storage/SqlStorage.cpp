@@ -202,6 +202,7 @@ void SqlStorage::closeConnection()
     m_lastHashQuery.reset();
     m_insertAuditQuery.reset();
     m_prepared.clear();
+    m_cache.clear();
     if (m_db.isValid()) {
         if (m_depth > 0) execStatement(QStringLiteral("ROLLBACK"));
         m_depth = 0;
@@ -388,6 +389,7 @@ int SqlStorage::schemaVersion()
 bool SqlStorage::begin()
 {
     if (m_depth == 0) {
+        m_cache.clear();
         if (!execStatement(beginStatement())) return false;
         m_rollbackOnly = false;
     }
@@ -401,7 +403,17 @@ bool SqlStorage::commit()
         setError(QStringLiteral("commit() without begin()"));
         return false;
     }
+    if (m_depth == 1 && !m_rollbackOnly && !flushLastUses()) {
+        const QString error = m_lastError;
+        m_depth = 0;
+        m_cache.clear();
+        m_rollbackOnly = false;
+        execStatement(QStringLiteral("ROLLBACK"));
+        setError(error);
+        return false;
+    }
     if (--m_depth > 0) return !m_rollbackOnly;
+    m_cache.clear();
     if (m_rollbackOnly) {
         m_rollbackOnly = false;
         execStatement(QStringLiteral("ROLLBACK"));
@@ -424,6 +436,7 @@ bool SqlStorage::commit()
 void SqlStorage::rollback()
 {
     if (m_depth == 0) return;
+    m_cache.clear(); // an inner rollback undid writes the cache may have seen
     if (--m_depth > 0) {
         m_rollbackOnly = true;
         return;
@@ -443,11 +456,16 @@ bool SqlStorage::insertTenant(const TenantRecord &tenant)
 
 std::optional<TenantRecord> SqlStorage::tenantById(const QString &id)
 {
+    if (const auto cached = m_cache.tenants.constFind(id); cached != m_cache.tenants.constEnd())
+        return *cached;
     QSqlQuery q(m_db);
     if (!run(q, QStringLiteral("SELECT id, name, key_quota, created_at FROM tenants WHERE id = ?"), {id}) ||
         !q.next())
         return std::nullopt;
-    return tenantFromRow(q);
+    TenantRecord tenant = tenantFromRow(q);
+    if (inTransaction())
+        m_cache.tenants.insert(id, tenant);
+    return tenant;
 }
 
 std::optional<TenantRecord> SqlStorage::tenantByName(const QString &name)
@@ -473,6 +491,7 @@ QList<TenantRecord> SqlStorage::tenants()
 
 bool SqlStorage::setKeyQuota(const QString &tenantId, int quota)
 {
+    m_cache.tenants.remove(tenantId);
     QSqlQuery q(m_db);
     if (!run(q, QStringLiteral("UPDATE tenants SET key_quota = ? WHERE id = ?"), {quota, tenantId}))
         return false;
@@ -649,7 +668,9 @@ std::optional<ApiKeyRecord> SqlStorage::oneApiKey(const QString &where, const QV
     if (!run(q, QStringLiteral("SELECT ") + KeyColumns + QStringLiteral(" WHERE ") + where, values) ||
         !q.next())
         return std::nullopt;
-    return keyFromRow(q);
+    ApiKeyRecord key = keyFromRow(q);
+    applyLastUse(key); // not yet written: see touchApiKey()
+    return key;
 }
 
 std::optional<ApiKeyRecord> SqlStorage::apiKeyById(const QString &tenantId, const QString &id)
@@ -659,12 +680,20 @@ std::optional<ApiKeyRecord> SqlStorage::apiKeyById(const QString &tenantId, cons
 
 std::optional<ApiKeyRecord> SqlStorage::apiKeyByHmac(const QByteArray &hmac)
 {
-    return oneApiKey(QStringLiteral("k.secret_hmac = ?"), {hmac});
+    if (const auto cached = m_cache.keysByHmac.constFind(hmac); cached != m_cache.keysByHmac.constEnd())
+        return *cached;
+    std::optional<ApiKeyRecord> key = oneApiKey(QStringLiteral("k.secret_hmac = ?"), {hmac});
+    if (key && inTransaction())
+        m_cache.keysByHmac.insert(hmac, *key);
+    return key;
 }
 
 QList<ApiKeyRecord> SqlStorage::apiKeys(const ApiKeyQuery &query)
 {
     QList<ApiKeyRecord> out;
+    // The "stale" filter and the list itself read last use in SQL: write what this transaction holds back.
+    if (!flushLastUses())
+        return out;
     QString sql = QStringLiteral("SELECT ") + KeyColumns +
                   QStringLiteral(" WHERE k.tenant_id = ? AND k.deleted_at IS NULL");
     QVariantList values{query.tenantId};
@@ -728,6 +757,7 @@ QList<ApiKeyRecord> SqlStorage::apiKeys(const ApiKeyQuery &query)
 
 bool SqlStorage::updateApiKey(const ApiKeyRecord &key)
 {
+    m_cache.keysByHmac.clear(); // by HMAC, not id: a disabled or deleted key must be seen at once
     QSqlQuery q(m_db);
     if (!run(q,
              QStringLiteral("UPDATE api_keys SET name = ?, description = ?, enabled = ?, replaced_by = ?, "
@@ -744,12 +774,55 @@ bool SqlStorage::updateApiKey(const ApiKeyRecord &key)
 
 bool SqlStorage::touchApiKey(const QString &id, qint64 usedAt, const QString &sourceIp)
 {
-    QSqlQuery q(m_db);
+    if (!inTransaction())
+        return writeLastUse(id, usedAt, sourceIp);
+    // Written when the transaction commits (flushLastUses()), once per key: a batch of requests made with
+    // one key updates its row once, and takes the row's lock only after the requests' audit records have
+    // taken their chain's lock, so two instances never hold these two locks in opposite orders.
     // Concurrent requests may finish out of order; last use only ever moves forward.
+    LastUse &pending = m_cache.lastUses[id];
+    if (!pending.usedAt || usedAt >= *pending.usedAt) {
+        pending.usedAt = usedAt;
+        pending.sourceIp = sourceIp;
+    }
+    for (ApiKeyRecord &cached : m_cache.keysByHmac) {
+        if (cached.id == id)
+            applyLastUse(cached);
+    }
+    return true;
+}
+
+bool SqlStorage::writeLastUse(const QString &id, qint64 usedAt, const QString &sourceIp)
+{
+    QSqlQuery q(m_db);
     return run(q,
                QStringLiteral("UPDATE api_keys SET last_used_at = ?, last_used_ip = ? "
                               "WHERE id = ? AND (last_used_at IS NULL OR last_used_at <= ?)"),
                {usedAt, textOrNull(sourceIp), id, usedAt});
+}
+
+void SqlStorage::applyLastUse(ApiKeyRecord &key) const
+{
+    const auto pending = m_cache.lastUses.constFind(key.id);
+    if (pending == m_cache.lastUses.constEnd())
+        return;
+    if (!key.lastUsedAt || *key.lastUsedAt <= *pending->usedAt) {
+        key.lastUsedAt = pending->usedAt;
+        key.lastUsedIp = pending->sourceIp;
+    }
+}
+
+bool SqlStorage::flushLastUses()
+{
+    // In id order, so two transactions that write the same keys lock them in the same order.
+    QStringList ids = m_cache.lastUses.keys();
+    ids.sort();
+    for (const QString &id : std::as_const(ids)) {
+        const LastUse use = m_cache.lastUses.take(id);
+        if (!writeLastUse(id, *use.usedAt, use.sourceIp))
+            return false;
+    }
+    return true;
 }
 
 int SqlStorage::countApiKeys(const QString &tenantId)
@@ -764,6 +837,34 @@ int SqlStorage::countApiKeys(const QString &tenantId)
 
 // --- audit ---
 
+bool SqlStorage::readAuditTail(AuditRecord &record)
+{
+    if (!m_lastHashQuery) {
+        m_lastHashQuery = std::make_unique<QSqlQuery>(m_db);
+        m_lastHashQuery->setForwardOnly(true);
+        if (!m_lastHashQuery->prepare(QStringLiteral(
+                "SELECT hash, occurred_at FROM audit_events WHERE tenant_id = ? ORDER BY id DESC LIMIT 1"))) {
+            setError(QStringLiteral("cannot prepare audit tail read"), *m_lastHashQuery);
+            m_lastHashQuery.reset();
+            return false;
+        }
+    }
+    QSqlQuery &tail = *m_lastHashQuery;
+    tail.bindValue(0, text(record.tenantId));
+    if (!tail.exec()) {
+        setError(QStringLiteral("cannot read the audit chain tail"), tail);
+        return false;
+    }
+    const bool hasTail = tail.next();
+    record.prevHash = hasTail ? tail.value(0).toString() : GenesisHash;
+    // A chain's times never go backwards, even when instances' clocks disagree slightly: chain order is
+    // time order, which lets time-range queries become id ranges (see auditEvents).
+    if (hasTail)
+        record.occurredAt = qMax(record.occurredAt, tail.value(1).toLongLong());
+    tail.finish(); // an open read statement would keep SQLite from committing
+    return true;
+}
+
 bool SqlStorage::appendAudit(AuditRecord &record, QString (*hashFn)(const AuditRecord &))
 {
     // The read of the previous hash and the insert must be one unit, or two appenders fork the chain.
@@ -774,29 +875,15 @@ bool SqlStorage::appendAudit(AuditRecord &record, QString (*hashFn)(const AuditR
     };
     if (!lockAuditChain(record.tenantId)) return fail();
 
-    if (!m_lastHashQuery) {
-        m_lastHashQuery = std::make_unique<QSqlQuery>(m_db);
-        m_lastHashQuery->setForwardOnly(true);
-        if (!m_lastHashQuery->prepare(QStringLiteral(
-                "SELECT hash, occurred_at FROM audit_events WHERE tenant_id = ? ORDER BY id DESC LIMIT 1"))) {
-            setError(QStringLiteral("cannot prepare audit tail read"), *m_lastHashQuery);
-            m_lastHashQuery.reset();
-            return fail();
-        }
-    }
-    QSqlQuery &tail = *m_lastHashQuery;
-    tail.bindValue(0, text(record.tenantId));
-    if (!tail.exec()) {
-        setError(QStringLiteral("cannot read the audit chain tail"), tail);
+    // A chain's tail is read once per transaction; after that this transaction's own appends are the tail
+    // (it holds the chain's lock until it ends).
+    const auto cachedTail = m_cache.auditTails.constFind(record.tenantId);
+    if (cachedTail != m_cache.auditTails.constEnd()) {
+        record.prevHash = cachedTail->first;
+        record.occurredAt = qMax(record.occurredAt, cachedTail->second);
+    } else if (!readAuditTail(record)) {
         return fail();
     }
-    const bool hasTail = tail.next();
-    record.prevHash = hasTail ? tail.value(0).toString() : GenesisHash;
-    // A chain's times never go backwards, even when instances' clocks disagree slightly: chain order is
-    // time order, which lets time-range queries become id ranges (see auditEvents).
-    if (hasTail)
-        record.occurredAt = qMax(record.occurredAt, tail.value(1).toLongLong());
-    tail.finish(); // an open read statement would keep SQLite from committing
     record.hash = hashFn(record);
 
     if (!m_insertAuditQuery) {
@@ -843,6 +930,7 @@ bool SqlStorage::appendAudit(AuditRecord &record, QString (*hashFn)(const AuditR
     }
     record.id = insert.value(0).toLongLong();
     insert.finish();
+    m_cache.auditTails.insert(record.tenantId, {record.hash, record.occurredAt});
     return commit();
 }
 
@@ -998,22 +1086,34 @@ int SqlStorage::hitCounter(const QString &bucket, qint64 windowStart, int increm
                             "ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_counters.hits + ? "
                             "RETURNING hits"),
              {bucket, windowStart, increment, increment})
-        || !query.next())
+        || !query.next()) {
+        m_cache.counters.remove({bucket, windowStart});
         return -1;
-    return query.value(0).toInt();
+    }
+    const int hits = query.value(0).toInt();
+    if (inTransaction())
+        m_cache.counters.insert({bucket, windowStart}, hits);
+    return hits;
 }
 
 int SqlStorage::counterValue(const QString &bucket, qint64 windowStart)
 {
+    const QPair<QString, qint64> id{bucket, windowStart};
+    if (const auto cached = m_cache.counters.constFind(id); cached != m_cache.counters.constEnd())
+        return *cached;
     QSqlQuery query(m_db);
     if (!run(query, QStringLiteral("SELECT hits FROM rate_counters WHERE bucket = ? AND window_start = ?"),
              {bucket, windowStart}))
         return -1;
-    return query.next() ? query.value(0).toInt() : 0;
+    const int hits = query.next() ? query.value(0).toInt() : 0;
+    if (inTransaction())
+        m_cache.counters.insert(id, hits);
+    return hits;
 }
 
 bool SqlStorage::deleteCountersBefore(qint64 windowStart)
 {
+    m_cache.counters.clear();
     QSqlQuery query(m_db);
     return run(query, QStringLiteral("DELETE FROM rate_counters WHERE window_start < ?"), {windowStart});
 }

@@ -25,6 +25,8 @@ public:
     bool begin() override;
     bool commit() override;
     void rollback() override;
+    bool rollbackOnly() const override { return m_depth > 0 && m_rollbackOnly; }
+    bool flush() override { return flushLastUses(); }
 
     bool insertTenant(const TenantRecord &tenant) override;
     std::optional<TenantRecord> tenantById(const QString &id) override;
@@ -121,6 +123,13 @@ protected:
 private:
     bool migrate();
     std::optional<ApiKeyRecord> oneApiKey(const QString &where, const QVariantList &values);
+    /// Sets record.prevHash (and keeps occurredAt from going back) from the newest event of its chain.
+    bool readAuditTail(AuditRecord &record);
+    bool writeLastUse(const QString &id, qint64 usedAt, const QString &sourceIp);
+    /// Lays this transaction's not yet written last use of key over what was read from the database.
+    void applyLastUse(ApiKeyRecord &key) const;
+    /// Writes the last uses touchApiKey() held back; done before COMMIT and before key lists.
+    bool flushLastUses();
 
     QString m_lastError;
     int m_depth = 0;             // nesting of begin()
@@ -129,6 +138,38 @@ private:
     std::unique_ptr<QSqlQuery> m_lastHashQuery;
     std::unique_ptr<QSqlQuery> m_insertAuditQuery;
     QHash<QString, QSqlQuery> m_prepared; // statement text -> prepared query, see run()
+
+    /// Rows the open transaction has already read, so a batch of requests made with one key reads the
+    /// key, its tenant, its address's invalid-key counter and the audit chain's tail once, and the last
+    /// uses it has yet to write (see touchApiKey()). Only ever valid inside one transaction: emptied
+    /// when one begins or ends, and on every write to what it holds.
+    /// Within a transaction nothing else changes them on SQLite, whose writer holds the only write lock.
+    /// On PostgreSQL an audit tail is read under the chain's advisory lock, so it is exact too; a key,
+    /// tenant or counter changed by another instance while a batch runs is seen by the next batch. That
+    /// is still "at once" for every client: all requests of a batch had arrived before the batch first
+    /// read the row, so none of them can have been sent after seeing the change take effect.
+    struct LastUse
+    {
+        std::optional<qint64> usedAt;
+        QString sourceIp;
+    };
+    struct TransactionCache
+    {
+        QHash<QByteArray, ApiKeyRecord> keysByHmac;
+        QHash<QString, TenantRecord> tenants;
+        QHash<QString, QPair<QString, qint64>> auditTails; // tenant -> hash and time of its newest event
+        QHash<QPair<QString, qint64>, int> counters; // (bucket, window start) -> hits
+        QHash<QString, LastUse> lastUses; // key id -> its latest use in this transaction, not yet written
+        void clear()
+        {
+            keysByHmac.clear();
+            tenants.clear();
+            auditTails.clear();
+            counters.clear();
+            lastUses.clear();
+        }
+    };
+    TransactionCache m_cache;
 };
 
 } // namespace datarecs::server

@@ -166,6 +166,18 @@ public:
     virtual bool begin() = 0;
     virtual bool commit() = 0;
     virtual void rollback() = 0;
+    /// begin() for a transaction that carries several requests (group commit). Two such transactions in
+    /// two processes may take the same locks in opposite orders; where that can happen (PostgreSQL) a
+    /// lock wait gives up after a short while instead of deadlocking, failing the statement, and the
+    /// caller runs the requests again one transaction each, which take their locks in one order.
+    virtual bool beginShared() { return begin(); }
+    /// Writes what the open transaction holds back until its commit (keys' last use, see touchApiKey).
+    /// commit() does it too; calling it first tells a failed write, after which nothing was committed,
+    /// from a failed COMMIT.
+    virtual bool flush() { return true; }
+    /// True when the open transaction can no longer commit (an inner rollback(), or on PostgreSQL a
+    /// failed statement): work added to it now would be lost.
+    virtual bool rollbackOnly() const { return false; }
 
     virtual bool insertTenant(const TenantRecord &tenant) = 0;
     virtual std::optional<TenantRecord> tenantById(const QString &id) = 0;

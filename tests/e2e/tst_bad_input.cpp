@@ -366,8 +366,8 @@ private slots:
         row("/v1/api-keys?status=disabled&cursor={keys_enabled_cursor}", "invalid-cursor");
         row("/v1/api-keys?q=other&cursor={keys_cursor}", "invalid-cursor");
         row("/v1/api-keys?limit=0", "invalid-parameter");
-        row("/v1/api-keys?limit=201", "invalid-parameter");
-        row("/v1/api-keys?limit=999", "invalid-parameter");
+        row("/v1/api-keys?limit=1001", "invalid-parameter");
+        row("/v1/api-keys?limit=99999", "invalid-parameter");
         row("/v1/api-keys?limit=abc", "invalid-parameter");
         row("/v1/api-keys?limit=-1", "invalid-parameter");
         row("/v1/api-keys?limit=1.5", "invalid-parameter");

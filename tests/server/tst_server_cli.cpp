@@ -190,6 +190,10 @@ private slots:
         const Run halfTls = run({QStringLiteral("serve"), QStringLiteral("--data-dir"), dir.path(),
                                  QStringLiteral("--tls-cert"), QStringLiteral("c.pem")});
         QCOMPARE(halfTls.exitCode, 2);
+        const Run badBatch = run({QStringLiteral("serve"), QStringLiteral("--data-dir"), dir.path(),
+                                  QStringLiteral("--batch"), QStringLiteral("0")});
+        QCOMPARE(badBatch.exitCode, 2);
+        QVERIFY(badBatch.err.contains(QStringLiteral("--batch")));
     }
 
     void unusableDataDirectory_isRefused()

@@ -11,7 +11,11 @@
 #include "http/JsonInput.h"
 #include "http/QueryInput.h"
 #include "http/Router.h"
+#include "audit/AuditChain.h"
+#include "routes/ApiService.h"
+#include "storage/SqliteStorage.h"
 
+#include <QDateTime>
 #include <QFile>
 #include <QJsonDocument>
 #include <QTemporaryDir>
@@ -203,6 +207,15 @@ private slots:
         QVERIFY(row.contains("\"agent, with comma\""));
         QVERIFY(row.endsWith("\r\n"));
         QCOMPARE(row.count(','), WireFormat::auditCsvHeader().count(',') + 1); // one comma sits inside quotes
+
+        // Text outside ASCII is written as UTF-8, quoted only when it needs quoting; numbers as digits.
+        e.actorName = QStringLiteral("Zoë's key");
+        e.detail = QStringLiteral("naïve, \"quoted\"");
+        e.httpStatus = 403;
+        const QByteArray utf8Row = WireFormat::auditCsvRow(e);
+        QVERIFY(utf8Row.startsWith("7,1970-01-01T00:00:00.000Z,anonymous,,Zo\xc3\xab's key,"));
+        QVERIFY(utf8Row.contains(",403,"));
+        QVERIFY(utf8Row.contains(",\"na\xc3\xafve, \"\"quoted\"\"\","));
     }
 
     void redaction_hidesCredentialShapes()
@@ -248,6 +261,81 @@ private slots:
         ServerKeyring loose;
         QVERIFY(!loose.load(dir.path(), &error));
         QVERIFY2(error.contains(QStringLiteral("chmod 600")), qPrintable(error));
+    }
+
+    // Requests that arrive together share one transaction; each is still judged on what the ones before
+    // it did, and each is on record in arrival order.
+    void apiService_batch_keyDisabledInTheBatchIsRefusedAtOnce()
+    {
+        QTemporaryDir dir;
+        ServerKeyring keyring;
+        QString error;
+        QVERIFY2(keyring.load(dir.path(), &error), qPrintable(error));
+        SqliteStorage storage(dir.path());
+        QVERIFY2(storage.open(), qPrintable(storage.lastError()));
+
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        const TenantRecord tenant{QStringLiteral("ten_batch"), QStringLiteral("Acme"), 50, now};
+        const UserRecord owner{QStringLiteral("usr_owner"), tenant.id, QStringLiteral("owner@acme.test"),
+                               QStringLiteral("Owner"), QStringLiteral("unused"), QStringLiteral("owner"), now};
+        const QString token = QStringLiteral("drs_") + Random::base62(43);
+        const SessionRecord session{keyring.hmac(token.toLatin1()), owner.id, tenant.id, now, now + 3600 * 1000};
+        const QString secret = KeyFormat::compose(Random::base62(int(KeyFormat::RandomLength)));
+        ApiKeyRecord key;
+        key.id = QStringLiteral("key_batch");
+        key.tenantId = tenant.id;
+        key.name = QStringLiteral("batch");
+        key.role = QStringLiteral("admin");
+        key.secretHmac = keyring.hmac(secret.toLatin1());
+        key.hint = KeyFormat::hint(secret);
+        key.createdByType = QStringLiteral("user");
+        key.createdById = owner.id;
+        key.createdByName = owner.email;
+        key.createdAt = key.updatedAt = now;
+        QVERIFY(storage.begin());
+        QVERIFY(storage.insertTenant(tenant) && storage.insertUser(owner) && storage.insertSession(session)
+                && storage.insertApiKey(key));
+        QVERIFY(storage.commit());
+
+        ServiceContext context{storage, keyring, {}, {}};
+        ApiService service(context);
+        const auto request = [](const QByteArray &method, const QString &path, const QString &credential) {
+            ApiRequest r;
+            r.method = method;
+            r.path = path;
+            r.headers.insert("authorization", "Bearer " + credential.toLatin1());
+            r.sourceIp = QStringLiteral("192.0.2.7");
+            return r;
+        };
+        const ApiRequest me = request("GET", QStringLiteral("/v1/me"), secret);
+        const QList<ApiService::Result> results = service.handleBatch(
+            {me, me, request("POST", QStringLiteral("/v1/api-keys/key_batch/disable"), token), me,
+             request("GET", QStringLiteral("/v1/health"), {})});
+        QCOMPARE(results.size(), 5);
+        QCOMPARE(results.at(0).response.status, 200);
+        QCOMPARE(results.at(1).response.status, 200);
+        QCOMPARE(results.at(2).response.status, 200);
+        QCOMPARE(results.at(3).response.status, 401); // disabled by the request before it
+        QCOMPARE(results.at(4).response.status, 200);
+
+        // Health writes nothing; the four others are on record in the order they arrived.
+        AuditQuery query;
+        query.tenantId = tenant.id;
+        QList<AuditRecord> events = storage.auditEvents(query);
+        std::reverse(events.begin(), events.end());
+        QCOMPARE(events.size(), 4);
+        for (int i = 0; i < 4; ++i)
+            QCOMPARE(events.at(i).requestId.toLatin1(), results.at(i).response.header("X-Request-Id"));
+        QCOMPARE(events.at(2).action, QStringLiteral("api_key.disable"));
+        QCOMPARE(events.at(3).httpStatus, 401);
+        const AuditChain::VerifyResult verified = AuditChain::verify(storage, tenant.id);
+        QVERIFY2(verified.ok, qPrintable(verified.reason));
+
+        const std::optional<ApiKeyRecord> used = storage.apiKeyById(tenant.id, key.id);
+        QVERIFY(used && used->lastUsedAt);
+        QVERIFY(*used->lastUsedAt >= now);
+        QCOMPARE(used->lastUsedIp, QStringLiteral("192.0.2.7"));
+        QVERIFY(!used->enabled);
     }
 };
 

@@ -1,0 +1,52 @@
+#pragma once
+
+#include "AuditEvent.h"
+
+#include <QWidget>
+
+#include <optional>
+
+class QFormLayout;
+class QLabel;
+class QPushButton;
+
+namespace datarecs {
+
+/// Every field of one audit event as selectable text, including its request id and its link in the
+/// hash chain (previous hash → hash), with actions: filter by this key, filter by this actor, copy as
+/// JSON.
+class AuditEventDetails : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit AuditEventDetails(QWidget *parent = nullptr);
+
+    void setEvent(const std::optional<AuditEvent> &event);
+    std::optional<AuditEvent> shownEvent() const { return m_event; }
+    /// The key the event is about: its actor if a key acted, else its target if that is a key.
+    static QString apiKeyOf(const AuditEvent &event);
+    /// The text "Copy as JSON" puts on the clipboard: the record as the API returns it.
+    static QString json(const AuditEvent &event);
+
+Q_SIGNALS:
+    void filterByKeyRequested(const QString &apiKeyId);
+    void filterByActorRequested(const QString &actorId);
+    /// After a copy, for the window's status line.
+    void copied(const QString &what);
+
+private:
+    QLabel *addField(const QString &objectName, const QString &label);
+
+    std::optional<AuditEvent> m_event;
+    QLabel *m_title;
+    QLabel *m_empty;
+    QWidget *m_fields;
+    QFormLayout *m_form;
+    QLabel *m_id, *m_time, *m_actor, *m_action, *m_target, *m_workspace, *m_outcome, *m_status, *m_method,
+        *m_path, *m_source, *m_userAgent, *m_requestId, *m_detail, *m_prevHash, *m_hash;
+    QPushButton *m_filterKey;
+    QPushButton *m_filterActor;
+    QPushButton *m_copyJson;
+};
+
+} // namespace datarecs
