@@ -989,25 +989,30 @@ QList<AuditRecord> SqlStorage::auditEvents(const AuditQuery &filters)
     }
     sql += QStringLiteral(" ORDER BY id DESC LIMIT ?");
     values.append(limit);
-
-    QSqlQuery q(m_db);
-    if (!run(q, sql, values)) return out;
-    while (q.next())
-        out.append(auditFromRow(q));
+    selectAuditRows(sql, values, &out);
     return out;
+}
+
+bool SqlStorage::selectAuditRows(const QString &sql, const QVariantList &values, QList<AuditRecord> *out)
+{
+    QSqlQuery q(m_db);
+    if (!run(q, sql, values)) return false;
+    while (q.next())
+        out->append(auditFromRow(q));
+    return true;
+}
+
+const QString &SqlStorage::auditColumns()
+{
+    return AuditColumns;
 }
 
 QList<AuditRecord> SqlStorage::auditChain(const QString &tenantId, qint64 afterId, int limit)
 {
     QList<AuditRecord> out;
-    QSqlQuery q(m_db);
-    if (!run(q,
-             QStringLiteral("SELECT ") + AuditColumns +
-                 QStringLiteral(" FROM audit_events WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?"),
-             {text(tenantId), afterId, qMax(0, limit)}))
-        return out;
-    while (q.next())
-        out.append(auditFromRow(q));
+    selectAuditRows(QStringLiteral("SELECT ") + AuditColumns +
+                        QStringLiteral(" FROM audit_events WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?"),
+                    {text(tenantId), afterId, qMax(0, limit)}, &out);
     return out;
 }
 

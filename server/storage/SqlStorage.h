@@ -85,6 +85,11 @@ protected:
 
     /// Opens m_db (driver, file or server, per-connection settings). Called once by open().
     virtual bool openConnection() = 0;
+    /// Runs a SELECT of the audit columns (in AuditColumns order) and appends its rows to out. The
+    /// default reads through Qt SQL; SQLite overrides it, because exports read millions of rows.
+    virtual bool selectAuditRows(const QString &sql, const QVariantList &values, QList<AuditRecord> *out);
+    /// The audit columns every audit SELECT lists, in the order selectAuditRows reads them.
+    static const QString &auditColumns();
 
     // Dialect hooks. Defaults are standard SQL; backends override what their engine spells differently.
 

@@ -3,7 +3,10 @@
 #include <QAtomicInteger>
 #include <QDir>
 #include <QFile>
+#include <QSqlDriver>
 #include <QSqlError>
+
+#include <sqlite3.h>
 
 namespace datarecs::server {
 
@@ -19,6 +22,9 @@ SqliteStorage::SqliteStorage(const QString &dataDir)
 SqliteStorage::~SqliteStorage()
 {
     // Every QSqlDatabase copy and prepared query must be gone before the connection is removed.
+    for (sqlite3_stmt *statement : std::as_const(m_auditStatements))
+        sqlite3_finalize(statement);
+    m_auditStatements.clear();
     closeConnection();
     if (QSqlDatabase::contains(m_connectionName)) QSqlDatabase::removeDatabase(m_connectionName);
 }
@@ -93,6 +99,95 @@ QString SqliteStorage::beginStatement() const
     // Take the write lock up front: a deferred transaction that reads and then writes can fail with
     // SQLITE_BUSY at the upgrade, which busy_timeout cannot wait out.
     return QStringLiteral("BEGIN IMMEDIATE");
+}
+
+} // namespace datarecs::server
+
+namespace datarecs::server {
+
+bool SqliteStorage::selectAuditRows(const QString &sql, const QVariantList &values, QList<AuditRecord> *out)
+{
+    // Qt's driver reads every text column as UTF-16 into a QVariant: for an export of a million
+    // events that conversion was over half the server's work. Reading UTF-8 straight from SQLite's
+    // own API, on the same connection (and so in the same transaction), is about three times cheaper.
+    const QVariant handle = m_db.driver()->handle();
+    sqlite3 *db = handle.isValid() && qstrcmp(handle.typeName(), "sqlite3*") == 0
+        ? *static_cast<sqlite3 *const *>(handle.data())
+        : nullptr;
+    if (!db)
+        return SqlStorage::selectAuditRows(sql, values, out);
+
+    sqlite3_stmt *statement = m_auditStatements.value(sql);
+    if (!statement) {
+        const QByteArray utf8 = sql.toUtf8();
+        if (sqlite3_prepare_v3(db, utf8.constData(), int(utf8.size()), SQLITE_PREPARE_PERSISTENT, &statement,
+                               nullptr) != SQLITE_OK) {
+            setError(QStringLiteral("cannot prepare statement: %1").arg(QString::fromUtf8(sqlite3_errmsg(db))));
+            return false;
+        }
+        m_auditStatements.insert(sql, statement);
+    }
+    sqlite3_reset(statement);
+    sqlite3_clear_bindings(statement);
+    for (qsizetype i = 0; i < values.size(); ++i) {
+        const QVariant &v = values.at(i);
+        const int at = int(i) + 1;
+        int rc = SQLITE_OK;
+        if (v.isNull()) {
+            rc = sqlite3_bind_null(statement, at);
+        } else if (v.typeId() == QMetaType::QString) {
+            const QByteArray text = v.toString().toUtf8();
+            rc = sqlite3_bind_text(statement, at, text.constData(), int(text.size()), SQLITE_TRANSIENT);
+        } else {
+            bool isNumber = false;
+            const qint64 number = v.toLongLong(&isNumber);
+            if (!isNumber) {
+                setError(QStringLiteral("cannot bind a %1 to an audit query").arg(QString::fromLatin1(v.typeName())));
+                return false;
+            }
+            rc = sqlite3_bind_int64(statement, at, number);
+        }
+        if (rc != SQLITE_OK) {
+            setError(QStringLiteral("cannot bind an audit query value: %1").arg(QString::fromUtf8(sqlite3_errmsg(db))));
+            return false;
+        }
+    }
+    const auto textAt = [statement](int column) {
+        const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(statement, column));
+        return text ? QString::fromUtf8(text, sqlite3_column_bytes(statement, column)) : QString();
+    };
+    int rc;
+    while ((rc = sqlite3_step(statement)) == SQLITE_ROW) {
+        // The columns of AuditColumns, in order.
+        AuditRecord r;
+        r.id = sqlite3_column_int64(statement, 0);
+        r.tenantId = textAt(1);
+        r.occurredAt = sqlite3_column_int64(statement, 2);
+        r.actorType = textAt(3);
+        r.actorId = textAt(4);
+        r.actorName = textAt(5);
+        r.action = textAt(6);
+        r.targetType = textAt(7);
+        r.targetId = textAt(8);
+        r.targetName = textAt(9);
+        r.workspaceId = textAt(10);
+        r.outcome = textAt(11);
+        r.httpStatus = sqlite3_column_int(statement, 12);
+        r.method = textAt(13);
+        r.path = textAt(14);
+        r.sourceIp = textAt(15);
+        r.userAgent = textAt(16);
+        r.requestId = textAt(17);
+        r.detail = textAt(18);
+        r.prevHash = textAt(19);
+        r.hash = textAt(20);
+        out->append(std::move(r));
+    }
+    const bool done = rc == SQLITE_DONE;
+    if (!done)
+        setError(QStringLiteral("audit query failed: %1").arg(QString::fromUtf8(sqlite3_errmsg(db))));
+    sqlite3_reset(statement); // ends the read, so the statement holds no snapshot between calls
+    return done;
 }
 
 } // namespace datarecs::server

@@ -2,6 +2,10 @@
 
 #include "SqlStorage.h"
 
+#include <QHash>
+
+struct sqlite3_stmt;
+
 namespace datarecs::server {
 
 /// The embedded backend: one SQLite file, DIR/datarecs.db, in WAL mode. Each instance owns its own
@@ -22,12 +26,15 @@ protected:
     QString autoIdColumn() const override;
     QString blobType() const override;
     QString beginStatement() const override;
+    bool selectAuditRows(const QString &sql, const QVariantList &values, QList<AuditRecord> *out) override;
 
 private:
     bool pragma(const QString &statement, const QString &expected = {});
 
     QString m_dataDir;
     QString m_connectionName;
+    /// Audit SELECTs prepared on the connection's own sqlite3 handle, finalized before it closes.
+    QHash<QString, sqlite3_stmt *> m_auditStatements;
 };
 
 } // namespace datarecs::server
