@@ -208,6 +208,14 @@ AuditLogPage::AuditLogPage(Session *session, ConsoleSettings *settings, QWidget 
             m_model->fetchMore({});
     });
     connect(m_refreshButton, &QPushButton::clicked, this, [this] { applyFilter(m_filterBar->filter()); });
+    // F5 and Ctrl+R refresh the page they are pressed on: the window hides the keys page's Refresh
+    // while this page shows.
+    auto *refresh = new QAction(this);
+    refresh->setObjectName(u"actionAuditRefresh"_s);
+    refresh->setShortcuts({QKeySequence::Refresh, QKeySequence(tr("Ctrl+R"))});
+    refresh->setShortcutContext(Qt::WindowShortcut); // only while this page shows: hidden widgets take no shortcuts
+    addAction(refresh);
+    connect(refresh, &QAction::triggered, m_refreshButton, &QPushButton::click);
     connect(m_retry, &QPushButton::clicked, this, [this] {
         setBanner(QString(), false);
         if (m_model->lastError())
@@ -333,7 +341,7 @@ void AuditLogPage::loadKeyNames()
 {
     ApiKeyQuery q;
     q.status = u"all"_s;
-    q.limit = 200;
+    q.limit = 1000; // the server's largest page of keys
     auto *call = m_session->client()->listApiKeys(q);
     call->onFinished(this, [this](const Result<Page<ApiKey>> &r) {
         if (!r)

@@ -179,6 +179,8 @@ void MainWindow::buildActions()
         key->setEnabled(index == int(Page::ApiKeys));
         for (QAction *a : m_keysPage->keyActions())
             a->setVisible(index == int(Page::ApiKeys));
+        // The audit page has its own Refresh (and F5); a hidden action's shortcut does not fire.
+        m_keysPage->refreshAction()->setVisible(index == int(Page::ApiKeys));
     });
 }
 

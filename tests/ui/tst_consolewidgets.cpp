@@ -211,6 +211,28 @@ private Q_SLOTS:
         }
     }
 
+    void refreshKey_refreshesThePageOnScreen()
+    {
+        startSignedIn();
+        MainWindow *window = m_console->mainWindow();
+        window->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(window));
+        m_server.clearRequests();
+        QTest::keyClick(window, Qt::Key_F5);
+        QTRY_COMPARE(m_server.count("GET", u"/v1/api-keys"_s), 1);
+        QCOMPARE(m_server.count("GET", u"/v1/audit-events"_s), 0);
+
+        // On the audit log, F5 asks for events again and leaves the keys alone.
+        window->showPage(MainWindow::Page::AuditLog);
+        QTRY_VERIFY(m_server.count("GET", u"/v1/audit-events"_s) > 0);
+        QTest::qWait(200);
+        m_server.clearRequests();
+        QTest::keyClick(window, Qt::Key_F5);
+        QTRY_COMPARE(m_server.count("GET", u"/v1/audit-events"_s), 1);
+        QCOMPARE(m_server.count("GET", u"/v1/api-keys"_s), 0);
+        window->showPage(MainWindow::Page::ApiKeys);
+    }
+
     // --- the keys page ---
 
     void detailsPane_showsEveryField_andCopiesTheId()
