@@ -3,6 +3,7 @@
 // secrets stay sealed.
 #include "KeyFormat.h"
 #include "core/Redaction.h"
+#include "core/JsonWriter.h"
 #include "core/WireFormat.h"
 #include "crypto/Random.h"
 #include "crypto/ServerKeyring.h"
@@ -194,6 +195,50 @@ private slots:
         QVERIFY(!WireFormat::parseTimestamp(QStringLiteral("2026-11-27T12:00:00")));
         QVERIFY(!WireFormat::parseTimestamp(QStringLiteral("2026-13-27T12:00:00Z")));
         QVERIFY(!WireFormat::parseTimestamp(QStringLiteral("yesterday")));
+    }
+
+    void jsonWriter_writesValidJson_withEveryEscapeTheRfcNeeds()
+    {
+        JsonWriter out;
+        out.startObject();
+        out.key("text");
+        out.string(QStringLiteral("quote \" backslash \\ tab\t line\n nul") + QChar(0) + QStringLiteral(" bell") +
+                   QChar(7) + QStringLiteral(" é ✓"));
+        out.key("empty");
+        out.stringOrNull(QString());
+        out.key("list");
+        out.startArray();
+        out.integer(-9007199254740993LL);
+        out.boolean(true);
+        out.startObject();
+        out.endObject();
+        out.startArray();
+        out.endArray();
+        out.latin1("anonymous");
+        out.endArray();
+        out.key("last");
+        out.boolean(false);
+        out.endObject();
+
+        QJsonParseError error;
+        const QJsonDocument doc = QJsonDocument::fromJson(out.bytes(), &error);
+        QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString() + u' ' + QString::fromUtf8(out.bytes())));
+        const QJsonObject o = doc.object();
+        QCOMPARE(o.value(u"text").toString(), QStringLiteral("quote \" backslash \\ tab\t line\n nul") + QChar(0) +
+                                                   QStringLiteral(" bell") + QChar(7) + QStringLiteral(" é ✓"));
+        QVERIFY(o.value(u"empty").isNull());
+        const QJsonArray list = o.value(u"list").toArray();
+        QCOMPARE(list.size(), 5);
+        QCOMPARE(list.at(4).toString(), QStringLiteral("anonymous"));
+        QVERIFY(out.bytes().contains("-9007199254740993")); // exact, not through a double
+        QVERIFY(out.bytes().contains("\\u0000") && out.bytes().contains("\\u0007"));
+        QCOMPARE(o.value(u"last").toBool(true), false);
+
+        out.clear();
+        out.startArray();
+        out.null();
+        out.endArray();
+        QCOMPARE(out.bytes(), QByteArray("[null]"));
     }
 
     void wireFormat_csvQuotesAndDefusesFormulas()
