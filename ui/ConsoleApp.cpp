@@ -51,9 +51,10 @@ void ConsoleApp::start()
     }
     m_options.server = server;
     // The keychain read goes out first and the window is built, hidden, while D-Bus and the server
-    // answer: the building overlaps the waiting instead of following it.
+    // answer: the building overlaps the waiting instead of following it. QtKeychain sends its D-Bus
+    // call from the event loop, so the window waits for the next turn, behind that call.
     m_session->restore(server);
-    ensureWindow();
+    QTimer::singleShot(0, this, &ConsoleApp::ensureWindow);
 }
 
 void ConsoleApp::showSignIn(const QString &notice, bool again)
