@@ -2,6 +2,7 @@
 
 #include "ApiClient.h"
 #include "ExpiryPicker.h"
+#include "WizardPage.h"
 #include "WorkspaceListModel.h"
 
 #include <QAbstractButton>
@@ -13,29 +14,8 @@
 #include <QSortFilterProxyModel>
 #include <QVBoxLayout>
 
-#include <functional>
 
 namespace datarecs {
-
-/// A wizard page whose completeness, validation and set-up are given by the wizard, which owns
-/// all the state (the pages only lay out its widgets).
-class WizardPage : public QWizardPage
-{
-public:
-    using QWizardPage::QWizardPage;
-    std::function<bool()> complete;
-    std::function<bool()> validate;
-    std::function<void()> initialize;
-
-    bool isComplete() const override { return complete ? complete() : true; }
-    bool validatePage() override { return validate ? validate() : true; }
-    void initializePage() override
-    {
-        if (initialize)
-            initialize();
-    }
-    void changed() { Q_EMIT completeChanged(); }
-};
 
 namespace {
 
@@ -47,25 +27,6 @@ bool isForbiddenControl(QChar c, bool multiLine)
     if (multiLine && (c == u'\n' || c == u'\t'))
         return false;
     return c.category() == QChar::Other_Control || c == QChar(0x2028) || c == QChar(0x2029);
-}
-
-/// A label for messages on a page: wraps, selectable, and read by screen readers by its name.
-QLabel *messageLabel(QWidget *parent, const QString &objectName, const QString &accessibleName)
-{
-    auto *label = new QLabel(parent);
-    label->setObjectName(objectName);
-    label->setAccessibleName(accessibleName);
-    label->setWordWrap(true);
-    label->setTextFormat(Qt::PlainText);
-    label->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
-    label->setVisible(false);
-    return label;
-}
-
-void setMessage(QLabel *label, const QString &text)
-{
-    label->setText(text);
-    label->setVisible(!text.isEmpty());
 }
 
 /// Keeps the explicit "All workspaces" row whatever the search says.
@@ -156,9 +117,9 @@ void NewApiKeyWizard::buildNamePage()
                                "on its own."));
     auto *layout = new QVBoxLayout(m_namePage);
 
-    m_quotaLabel = messageLabel(m_namePage, QStringLiteral("quotaMessage"), tr("Key quota"));
+    m_quotaLabel = WizardPage::textLabel(m_namePage, QStringLiteral("quotaMessage"), tr("Key quota"), true);
     layout->addWidget(m_quotaLabel);
-    m_nameMessage = messageLabel(m_namePage, QStringLiteral("nameMessage"), tr("Server message"));
+    m_nameMessage = WizardPage::textLabel(m_namePage, QStringLiteral("nameMessage"), tr("Server message"), true);
     layout->addWidget(m_nameMessage);
 
     auto *nameLabel = new QLabel(tr("&Name (required):"), m_namePage);
@@ -170,9 +131,9 @@ void NewApiKeyWizard::buildNamePage()
     nameLabel->setBuddy(m_nameEdit);
     layout->addWidget(nameLabel);
     layout->addWidget(m_nameEdit);
-    m_nameError = messageLabel(m_namePage, QStringLiteral("nameError"), tr("Name problem"));
+    m_nameError = WizardPage::textLabel(m_namePage, QStringLiteral("nameError"), tr("Name problem"), true);
     layout->addWidget(m_nameError);
-    m_nameWarning = messageLabel(m_namePage, QStringLiteral("nameWarning"), tr("Name warning"));
+    m_nameWarning = WizardPage::textLabel(m_namePage, QStringLiteral("nameWarning"), tr("Name warning"), true);
     layout->addWidget(m_nameWarning);
 
     auto *descriptionLabel = new QLabel(tr("&Description (optional):"), m_namePage);
@@ -184,7 +145,7 @@ void NewApiKeyWizard::buildNamePage()
     descriptionLabel->setBuddy(m_descriptionEdit);
     layout->addWidget(descriptionLabel);
     layout->addWidget(m_descriptionEdit, 1);
-    m_descriptionError = messageLabel(m_namePage, QStringLiteral("descriptionError"), tr("Description problem"));
+    m_descriptionError = WizardPage::textLabel(m_namePage, QStringLiteral("descriptionError"), tr("Description problem"), true);
     layout->addWidget(m_descriptionError);
 
     auto *expiryLabel = new QLabel(tr("E&xpires (optional):"), m_namePage);
@@ -207,16 +168,16 @@ void NewApiKeyWizard::updateNameMessages()
 {
     const QString name = m_nameEdit->text();
     // An empty name only keeps Next disabled: saying "Enter a name" before typing would be noise.
-    setMessage(m_nameError, name.isEmpty() ? QString() : nameProblem(name));
+    WizardPage::setMessage(m_nameError, name.isEmpty() ? QString() : nameProblem(name));
     const QString trimmed = name.trimmed();
     bool duplicate = false;
     for (const QString &existing : m_existingNames)
         duplicate = duplicate || (!trimmed.isEmpty() && existing.compare(trimmed, Qt::CaseInsensitive) == 0);
-    setMessage(m_nameWarning, duplicate ? tr("Another key is already named “%1”. That is allowed, but a distinct "
+    WizardPage::setMessage(m_nameWarning, duplicate ? tr("Another key is already named “%1”. That is allowed, but a distinct "
                                              "name makes it clear which key to revoke.")
                                               .arg(trimmed)
                                         : QString());
-    setMessage(m_descriptionError, descriptionProblem(m_descriptionEdit->toPlainText()));
+    WizardPage::setMessage(m_descriptionError, descriptionProblem(m_descriptionEdit->toPlainText()));
     m_namePage->changed();
 }
 
@@ -227,9 +188,9 @@ void NewApiKeyWizard::buildRolePage()
     m_rolePage->setTitle(tr("Role"));
     m_rolePage->setSubTitle(tr("The key acts with this role's permissions."));
     auto *layout = new QVBoxLayout(m_rolePage);
-    m_roleMessage = messageLabel(m_rolePage, QStringLiteral("roleMessage"), tr("Role message"));
+    m_roleMessage = WizardPage::textLabel(m_rolePage, QStringLiteral("roleMessage"), tr("Role message"), true);
     layout->addWidget(m_roleMessage);
-    m_roleHint = messageLabel(m_rolePage, QStringLiteral("roleHint"), tr("Role advice"));
+    m_roleHint = WizardPage::textLabel(m_rolePage, QStringLiteral("roleHint"), tr("Role advice"), true);
     layout->addWidget(m_roleHint);
     auto *label = new QLabel(tr("&Role:"), m_rolePage);
     m_roleList = new QListWidget(m_rolePage);
@@ -240,7 +201,7 @@ void NewApiKeyWizard::buildRolePage()
     label->setBuddy(m_roleList);
     layout->addWidget(label);
     layout->addWidget(m_roleList, 1);
-    m_roleDetails = messageLabel(m_rolePage, QStringLiteral("roleDetails"), tr("Selected role"));
+    m_roleDetails = WizardPage::textLabel(m_rolePage, QStringLiteral("roleDetails"), tr("Selected role"), true);
     layout->addWidget(m_roleDetails);
 
     m_rolePage->complete = [this] { return !selectedRole().isEmpty(); };
@@ -251,7 +212,7 @@ void NewApiKeyWizard::buildRolePage()
             if (r.name == name)
                 details = tr("%1: %2\nMay: %3").arg(r.title, r.description, r.permissions.join(QStringLiteral(", ")));
         }
-        setMessage(m_roleDetails, details);
+        WizardPage::setMessage(m_roleDetails, details);
         m_rolePage->changed();
     });
     setPage(RolePageId, m_rolePage);
@@ -265,7 +226,7 @@ void NewApiKeyWizard::buildWorkspacePage()
     m_workspacePage->setSubTitle(tr("Optionally restrict the key to one workspace; it then cannot reach any "
                                     "other."));
     auto *layout = new QVBoxLayout(m_workspacePage);
-    m_workspaceMessage = messageLabel(m_workspacePage, QStringLiteral("workspaceMessage"), tr("Workspace message"));
+    m_workspaceMessage = WizardPage::textLabel(m_workspacePage, QStringLiteral("workspaceMessage"), tr("Workspace message"), true);
     layout->addWidget(m_workspaceMessage);
     auto *searchLabel = new QLabel(tr("&Search workspaces:"), m_workspacePage);
     m_workspaceSearch = new QLineEdit(m_workspacePage);
@@ -309,7 +270,7 @@ void NewApiKeyWizard::buildWorkspacePage()
         return !m_caller.workspace || selectedWorkspaceId() == m_caller.workspace->id;
     };
     if (m_caller.workspace)
-        setMessage(m_workspaceMessage, tr("Your access is limited to the workspace “%1”: the new key must be "
+        WizardPage::setMessage(m_workspaceMessage, tr("Your access is limited to the workspace “%1”: the new key must be "
                                           "restricted to it too.")
                                            .arg(m_caller.workspace->name));
     setPage(WorkspacePageId, m_workspacePage);
@@ -324,12 +285,12 @@ void NewApiKeyWizard::buildReviewPage()
                                  "right after."));
     m_reviewPage->setFinalPage(true);
     auto *layout = new QVBoxLayout(m_reviewPage);
-    m_reviewMessage = messageLabel(m_reviewPage, QStringLiteral("reviewMessage"), tr("Generate status"));
+    m_reviewMessage = WizardPage::textLabel(m_reviewPage, QStringLiteral("reviewMessage"), tr("Generate status"), true);
     layout->addWidget(m_reviewMessage);
-    m_reviewSummary = messageLabel(m_reviewPage, QStringLiteral("reviewSummary"), tr("Summary of the new key"));
+    m_reviewSummary = WizardPage::textLabel(m_reviewPage, QStringLiteral("reviewSummary"), tr("Summary of the new key"), true);
     layout->addWidget(m_reviewSummary);
     layout->addStretch(1);
-    m_reviewPage->initialize = [this] { setMessage(m_reviewSummary, reviewText()); };
+    m_reviewPage->initialize = [this] { WizardPage::setMessage(m_reviewSummary, reviewText()); };
     m_reviewPage->complete = [this] { return !m_generating && !isQuotaReached(); };
     m_reviewPage->validate = [this] { return m_created || startGenerate(); };
     setPage(ReviewPageId, m_reviewPage);
@@ -338,7 +299,7 @@ void NewApiKeyWizard::buildReviewPage()
 void NewApiKeyWizard::load()
 {
     m_pendingLoads = 3;
-    setMessage(m_roleHint, tr("Loading the roles…"));
+    WizardPage::setMessage(m_roleHint, tr("Loading the roles…"));
     auto *roles = m_client->roles();
     roles->onFinished(this, [this](const Result<QList<Role>> &result) {
         if (result) {
@@ -346,8 +307,8 @@ void NewApiKeyWizard::load()
             std::sort(m_roles.begin(), m_roles.end(), [](const Role &a, const Role &b) { return a.rank < b.rank; });
             fillRoles();
         } else {
-            setMessage(m_roleHint, QString());
-            setMessage(m_roleMessage, tr("Could not load the roles. %1").arg(result.error().userMessage()));
+            WizardPage::setMessage(m_roleHint, QString());
+            WizardPage::setMessage(m_roleMessage, tr("Could not load the roles. %1").arg(result.error().userMessage()));
             Q_EMIT requestFailed(result.error());
         }
         loadDone();
@@ -359,7 +320,7 @@ void NewApiKeyWizard::load()
             const int row = m_caller.workspace ? m_workspaces->rowOf(m_caller.workspace->id) : 0;
             m_workspaceList->setCurrentIndex(m_workspaceFilter->mapFromSource(m_workspaces->index(qMax(row, 0), 0)));
         } else {
-            setMessage(m_workspaceMessage,
+            WizardPage::setMessage(m_workspaceMessage,
                        tr("Could not load the workspaces: only “All workspaces” can be chosen. %1")
                            .arg(result.error().userMessage()));
             Q_EMIT requestFailed(result.error());
@@ -392,12 +353,12 @@ bool NewApiKeyWizard::isQuotaReached() const
 void NewApiKeyWizard::updateQuotaMessage()
 {
     if (isQuotaReached())
-        setMessage(m_quotaLabel, tr("%1 of %2 keys: delete unused keys or ask to raise the quota. A new key "
+        WizardPage::setMessage(m_quotaLabel, tr("%1 of %2 keys: delete unused keys or ask to raise the quota. A new key "
                                     "cannot be generated until then.")
                                      .arg(m_quota->used)
                                      .arg(m_quota->limit));
     else
-        setMessage(m_quotaLabel, QString());
+        WizardPage::setMessage(m_quotaLabel, QString());
     m_reviewPage->changed();
 }
 
@@ -450,12 +411,12 @@ void NewApiKeyWizard::fillRoles()
     }
     if (narrowest >= 0) {
         const Role &r = m_roles.at(narrowest);
-        setMessage(m_roleHint, tr("Choose the narrowest role that does the job. %1 is the narrowest you can grant "
+        WizardPage::setMessage(m_roleHint, tr("Choose the narrowest role that does the job. %1 is the narrowest you can grant "
                                   "and is selected; pick a broader one only if the integration needs it.")
                                    .arg(r.title));
         m_roleList->setCurrentRow(narrowest);
     } else {
-        setMessage(m_roleHint, tr("Your role (%1) cannot grant any of these roles.").arg(myRole));
+        WizardPage::setMessage(m_roleHint, tr("Your role (%1) cannot grant any of these roles.").arg(myRole));
     }
     m_rolePage->changed();
 }
@@ -523,8 +484,8 @@ bool NewApiKeyWizard::startGenerate()
     if (m_generating || isQuotaReached())
         return false;
     for (QLabel *l : {m_nameMessage, m_roleMessage, m_reviewMessage})
-        setMessage(l, QString());
-    setMessage(m_reviewMessage, tr("Generating the key…"));
+        WizardPage::setMessage(l, QString());
+    WizardPage::setMessage(m_reviewMessage, tr("Generating the key…"));
     setGenerating(true);
     auto *call = m_client->createApiKey(newKey(), m_idempotencyKey);
     call->onFinished(this, [this, call](const Result<CreatedApiKey> &result) { onGenerated(result, call->attempts()); });
@@ -537,7 +498,7 @@ void NewApiKeyWizard::onGenerated(const Result<CreatedApiKey> &result, int attem
     if (result) {
         m_created = true;
         m_uncertain = false;
-        setMessage(m_reviewMessage, tr("The key was created."));
+        WizardPage::setMessage(m_reviewMessage, tr("The key was created."));
         Q_EMIT keyCreated(result.value());
         accept();
         return;
@@ -609,8 +570,8 @@ void NewApiKeyWizard::showOn(PageId page, const QString &message)
                     : page == WorkspacePageId ? m_workspaceMessage
                                               : m_reviewMessage;
     if (page != ReviewPageId)
-        setMessage(m_reviewMessage, QString());
-    setMessage(label, message);
+        WizardPage::setMessage(m_reviewMessage, QString());
+    WizardPage::setMessage(label, message);
     goBackTo(page);
 }
 

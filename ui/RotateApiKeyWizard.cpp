@@ -7,6 +7,7 @@
 #include "KeyRevealDialog.h"
 #include "NewApiKeyWizard.h"
 #include "TimeText.h"
+#include "WizardPage.h"
 
 #include <QAbstractButton>
 #include <QFormLayout>
@@ -17,51 +18,13 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
-#include <functional>
 
 namespace datarecs {
-
-/// A page whose completeness and validation the wizard decides (it owns all the state).
-class RotatePage : public QWizardPage
-{
-public:
-    using QWizardPage::QWizardPage;
-    std::function<bool()> complete;
-    std::function<bool()> validate;
-    std::function<void()> initialize;
-
-    bool isComplete() const override { return complete ? complete() : true; }
-    bool validatePage() override { return validate ? validate() : true; }
-    void initializePage() override
-    {
-        if (initialize)
-            initialize();
-    }
-    void changed() { Q_EMIT completeChanged(); }
-};
 
 namespace {
 
 constexpr int kNameMax = 100;
 constexpr int kRefreshMs = 10000;
-
-QLabel *textLabel(QWidget *parent, const QString &objectName, const QString &accessibleName, bool hidden = false)
-{
-    auto *label = new QLabel(parent);
-    label->setObjectName(objectName);
-    label->setAccessibleName(accessibleName);
-    label->setWordWrap(true);
-    label->setTextFormat(Qt::PlainText);
-    label->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
-    label->setVisible(!hidden);
-    return label;
-}
-
-void setMessage(QLabel *label, const QString &text)
-{
-    label->setText(text);
-    label->setVisible(!text.isEmpty());
-}
 
 QString requestIdOf(const ApiJob *job)
 {
@@ -128,7 +91,7 @@ QString RotateApiKeyWizard::suggestedName(const QString &oldName, const QDate &t
 void RotateApiKeyWizard::buildReplacementPage(const QString &roleTitle)
 {
     const ApiKey &old = *m_oldKey;
-    m_replacementPage = new RotatePage(this);
+    m_replacementPage = new WizardPage(this);
     m_replacementPage->setObjectName(QStringLiteral("replacementPage"));
     m_replacementPage->setTitle(tr("Create the replacement"));
     m_replacementPage->setSubTitle(
@@ -137,17 +100,17 @@ void RotateApiKeyWizard::buildReplacementPage(const QString &roleTitle)
             .arg(old.name));
     auto *layout = new QVBoxLayout(m_replacementPage);
 
-    m_rotateMessage = textLabel(m_replacementPage, QStringLiteral("rotateMessage"), tr("Rotation status"), true);
+    m_rotateMessage = WizardPage::textLabel(m_replacementPage, QStringLiteral("rotateMessage"), tr("Rotation status"), true);
     layout->addWidget(m_rotateMessage);
 
     auto *form = new QFormLayout;
-    auto *oldLabel = textLabel(m_replacementPage, QStringLiteral("oldKeyLabel"), tr("Key being rotated"));
+    auto *oldLabel = WizardPage::textLabel(m_replacementPage, QStringLiteral("oldKeyLabel"), tr("Key being rotated"));
     oldLabel->setText(tr("%1 (%2)").arg(old.name, old.id));
-    auto *roleLabel = textLabel(m_replacementPage, QStringLiteral("replacementRoleLabel"), tr("Role of the new key"));
+    auto *roleLabel = WizardPage::textLabel(m_replacementPage, QStringLiteral("replacementRoleLabel"), tr("Role of the new key"));
     m_roleTitle = roleTitle.isEmpty() ? old.role : roleTitle;
     roleLabel->setText(m_roleTitle);
     auto *workspaceLabel =
-        textLabel(m_replacementPage, QStringLiteral("replacementWorkspaceLabel"), tr("Workspace of the new key"));
+        WizardPage::textLabel(m_replacementPage, QStringLiteral("replacementWorkspaceLabel"), tr("Workspace of the new key"));
     workspaceLabel->setText(old.workspace ? old.workspace->name : tr("All workspaces (not restricted)"));
     for (QLabel *l : {oldLabel, roleLabel, workspaceLabel})
         l->setFocusPolicy(Qt::StrongFocus); // readable by keyboard and screen reader, in tab order
@@ -162,7 +125,7 @@ void RotateApiKeyWizard::buildReplacementPage(const QString &roleTitle)
                                             "%1 characters.")
                                              .arg(kNameMax));
     form->addRow(tr("&Name:"), m_nameEdit);
-    m_nameError = textLabel(m_replacementPage, QStringLiteral("replacementNameError"), tr("Name problem"), true);
+    m_nameError = WizardPage::textLabel(m_replacementPage, QStringLiteral("replacementNameError"), tr("Name problem"), true);
     form->addRow(QString(), m_nameError);
     m_expiry = new ExpiryPicker(m_replacementPage);
     form->addRow(tr("E&xpires:"), m_expiry);
@@ -170,10 +133,10 @@ void RotateApiKeyWizard::buildReplacementPage(const QString &roleTitle)
     layout->addStretch(1);
 
     connect(m_nameEdit, &QLineEdit::textChanged, this, [this](const QString &text) {
-        setMessage(m_nameError, NewApiKeyWizard::nameProblem(text));
+        WizardPage::setMessage(m_nameError, NewApiKeyWizard::nameProblem(text));
         m_replacementPage->changed();
     });
-    connect(m_expiry, &ExpiryPicker::changed, m_replacementPage, &RotatePage::changed);
+    connect(m_expiry, &ExpiryPicker::changed, m_replacementPage, &WizardPage::changed);
     // The name is what there is to decide: it gets the focus (the facts above stay reachable with
     // Shift+Tab). QWizard focuses the page's first child once the page is shown, so this comes after.
     m_replacementPage->initialize = [this] {
@@ -189,21 +152,21 @@ void RotateApiKeyWizard::buildReplacementPage(const QString &roleTitle)
 
 void RotateApiKeyWizard::buildMovePage()
 {
-    m_movePage = new RotatePage(this);
+    m_movePage = new WizardPage(this);
     m_movePage->setObjectName(QStringLiteral("movePage"));
     m_movePage->setTitle(tr("Move systems to the new key"));
     m_movePage->setSubTitle(tr("Update every system that used the old key (CI, Terraform, scripts) to use the new "
                                "value. When the old key stays quiet, disable it; once nothing broke, delete it."));
     m_movePage->setFinalPage(true);
     auto *layout = new QVBoxLayout(m_movePage);
-    m_moveMessage = textLabel(m_movePage, QStringLiteral("moveMessage"), tr("Message"), true);
+    m_moveMessage = WizardPage::textLabel(m_movePage, QStringLiteral("moveMessage"), tr("Message"), true);
     layout->addWidget(m_moveMessage);
-    m_newKeyLabel = textLabel(m_movePage, QStringLiteral("newKeyLabel"), tr("New key"));
-    m_activityLabel = textLabel(m_movePage, QStringLiteral("oldKeyActivity"), tr("Last use of the old key"));
+    m_newKeyLabel = WizardPage::textLabel(m_movePage, QStringLiteral("newKeyLabel"), tr("New key"));
+    m_activityLabel = WizardPage::textLabel(m_movePage, QStringLiteral("oldKeyActivity"), tr("Last use of the old key"));
     m_activityLabel->setAccessibleDescription(tr("When and from which address the old key was last used; checked "
                                                  "again every few seconds."));
-    m_checkedLabel = textLabel(m_movePage, QStringLiteral("checkedLabel"), tr("Last checked"));
-    m_oldStatusLabel = textLabel(m_movePage, QStringLiteral("oldKeyStatus"), tr("Status of the old key"));
+    m_checkedLabel = WizardPage::textLabel(m_movePage, QStringLiteral("checkedLabel"), tr("Last checked"));
+    m_oldStatusLabel = WizardPage::textLabel(m_movePage, QStringLiteral("oldKeyStatus"), tr("Status of the old key"));
     for (QLabel *l : {m_newKeyLabel, m_activityLabel, m_oldStatusLabel})
         l->setFocusPolicy(Qt::StrongFocus);
     // Short lines that break where the text says: wrapping them in a form only leaves gaps.
@@ -273,7 +236,7 @@ bool RotateApiKeyWizard::startRotate()
     RotateOptions options;
     options.name = m_nameEdit->text().trimmed();
     options.expiresAt = m_expiry->expiresAt();
-    setMessage(m_rotateMessage, tr("Creating the replacement…"));
+    WizardPage::setMessage(m_rotateMessage, tr("Creating the replacement…"));
     setRotating(true);
     auto *call = m_client->rotateApiKey(m_oldKeyId, options, m_idempotencyKey);
     call->onFinished(this, [this, call](const Result<CreatedApiKey> &result) {
@@ -290,7 +253,7 @@ void RotateApiKeyWizard::onRotated(const Result<CreatedApiKey> &result, int atte
         m_uncertain = false;
         m_replacement = created.apiKey;
         lockFields(true);
-        setMessage(m_rotateMessage, tr("The replacement was created."));
+        WizardPage::setMessage(m_rotateMessage, tr("The replacement was created."));
         Q_EMIT replacementCreated(created.apiKey, requestId);
         if (created.replaces)
             setOldKey(created.replaces);
@@ -309,7 +272,7 @@ void RotateApiKeyWizard::onRotated(const Result<CreatedApiKey> &result, int atte
     case ApiError::Kind::Timeout:
         m_uncertain = true;
         lockFields(true);
-        setMessage(m_rotateMessage,
+        WizardPage::setMessage(m_rotateMessage,
                    tr("No answer from the server after %n attempt(s) (%1). The replacement may or may not have been "
                       "created. Press Create replacement again: it repeats the very same request, so the server "
                       "either creates the replacement once or answers with the one it already created, value "
@@ -322,14 +285,14 @@ void RotateApiKeyWizard::onRotated(const Result<CreatedApiKey> &result, int atte
         break;
     }
     if (error.is(u"idempotency-key-reused")) {
-        setMessage(m_rotateMessage, tr("An earlier attempt, whose answer was lost, already created a replacement "
+        WizardPage::setMessage(m_rotateMessage, tr("An earlier attempt, whose answer was lost, already created a replacement "
                                        "for “%1”. Refresh the API Keys list and look at “Replaced by” on the old "
                                        "key; if the new value was never shown, delete that key and rotate again.")
                                         .arg(m_oldName));
         return;
     }
     if (error.is(u"quota-exceeded")) {
-        setMessage(m_rotateMessage, tr("%1 A replacement counts against the quota like a new key: delete unused "
+        WizardPage::setMessage(m_rotateMessage, tr("%1 A replacement counts against the quota like a new key: delete unused "
                                        "keys or ask to raise the quota.")
                                         .arg(error.userMessage()));
         return;
@@ -337,7 +300,7 @@ void RotateApiKeyWizard::onRotated(const Result<CreatedApiKey> &result, int atte
     QString text = tr("Could not create the replacement. %1").arg(error.userMessage());
     if (!error.requestId().isEmpty() && error.httpStatus() >= 500)
         text += tr(" (request id %1)").arg(error.requestId());
-    setMessage(m_rotateMessage, text);
+    WizardPage::setMessage(m_rotateMessage, text);
 }
 
 void RotateApiKeyWizard::setRotating(bool rotating)
@@ -427,7 +390,7 @@ void RotateApiKeyWizard::refreshOldKey()
             return; // the key was disabled or deleted meanwhile: this answer is older than what we know
         if (result) {
             m_checkedAt = QDateTime::currentDateTimeUtc();
-            setMessage(m_moveMessage, QString());
+            WizardPage::setMessage(m_moveMessage, QString());
             setOldKey(result.value());
             return;
         }
@@ -438,7 +401,7 @@ void RotateApiKeyWizard::refreshOldKey()
             return;
         }
         Q_EMIT requestFailed(result.error());
-        setMessage(m_moveMessage, tr("Could not check the old key: %1 Trying again in a few seconds.")
+        WizardPage::setMessage(m_moveMessage, tr("Could not check the old key: %1 Trying again in a few seconds.")
                                       .arg(result.error().userMessage()));
     });
 }
@@ -451,14 +414,14 @@ void RotateApiKeyWizard::disableOld()
         return;
     m_changing = true;
     updateMovePage();
-    setMessage(m_moveMessage, tr("Disabling the old key…"));
+    WizardPage::setMessage(m_moveMessage, tr("Disabling the old key…"));
     ++m_changes;
     auto *call = m_client->disableApiKey(m_oldKeyId);
     call->onFinished(this, [this, call](const Result<ApiKey> &result) {
         m_changing = false;
         ++m_changes;
         if (result) {
-            setMessage(m_moveMessage, tr("The old key is disabled: requests with it are refused. If something broke, "
+            WizardPage::setMessage(m_moveMessage, tr("The old key is disabled: requests with it are refused. If something broke, "
                                          "enable it again from the list; otherwise delete it."));
             setOldKey(result.value());
             Q_EMIT stepDone(tr("Disabled the old key “%1” (%2).").arg(m_oldName, m_oldKeyId), requestIdOf(call));
@@ -468,11 +431,11 @@ void RotateApiKeyWizard::disableOld()
         const ApiError &error = result.error();
         Q_EMIT requestFailed(error);
         if (error.kind() == ApiError::Kind::Network || error.kind() == ApiError::Kind::Timeout)
-            setMessage(m_moveMessage, tr("No answer from the server (%1): the old key may or may not be disabled. "
+            WizardPage::setMessage(m_moveMessage, tr("No answer from the server (%1): the old key may or may not be disabled. "
                                          "Press Refresh now to see its status, then disable it again if needed.")
                                           .arg(error.userMessage()));
         else
-            setMessage(m_moveMessage, tr("Could not disable the old key. %1").arg(error.userMessage()));
+            WizardPage::setMessage(m_moveMessage, tr("Could not disable the old key. %1").arg(error.userMessage()));
         updateMovePage();
     });
 }
@@ -485,14 +448,14 @@ void RotateApiKeyWizard::deleteOld()
         return;
     m_changing = true;
     updateMovePage();
-    setMessage(m_moveMessage, tr("Deleting the old key…"));
+    WizardPage::setMessage(m_moveMessage, tr("Deleting the old key…"));
     ++m_changes;
     auto *call = m_client->deleteApiKey(m_oldKeyId);
     call->onFinished(this, [this, call](const Result<NoContent> &result) {
         m_changing = false;
         ++m_changes;
         if (result || result.error().is(u"not-found")) {
-            setMessage(m_moveMessage, tr("The old key was deleted. The rotation is complete."));
+            WizardPage::setMessage(m_moveMessage, tr("The old key was deleted. The rotation is complete."));
             setOldKey(std::nullopt);
             Q_EMIT keyDeleted(m_oldKeyId);
             Q_EMIT stepDone(tr("Deleted the old key “%1” (%2).").arg(m_oldName, m_oldKeyId),
@@ -503,11 +466,11 @@ void RotateApiKeyWizard::deleteOld()
         const ApiError &error = result.error();
         Q_EMIT requestFailed(error);
         if (error.kind() == ApiError::Kind::Network || error.kind() == ApiError::Kind::Timeout)
-            setMessage(m_moveMessage, tr("No answer from the server (%1): the old key may or may not be deleted. "
+            WizardPage::setMessage(m_moveMessage, tr("No answer from the server (%1): the old key may or may not be deleted. "
                                          "Press Refresh now to see whether it still exists.")
                                           .arg(error.userMessage()));
         else
-            setMessage(m_moveMessage, tr("Could not delete the old key. %1").arg(error.userMessage()));
+            WizardPage::setMessage(m_moveMessage, tr("Could not delete the old key. %1").arg(error.userMessage()));
         updateMovePage();
     });
 }

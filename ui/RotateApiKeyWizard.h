@@ -19,7 +19,7 @@ namespace datarecs {
 
 class ApiClient;
 class ExpiryPicker;
-class RotatePage;
+class WizardPage;
 
 /// Rotate: creates a replacement for a key (same role and workspace, POST …/rotate), shows its value
 /// once, then watches the OLD key's last use so that the admin sees when every system has moved
@@ -102,8 +102,8 @@ private:
     QTimer m_refreshTimer;
     QPointer<KeyRevealDialog> m_reveal;
 
-    RotatePage *m_replacementPage = nullptr;
-    RotatePage *m_movePage = nullptr;
+    WizardPage *m_replacementPage = nullptr;
+    WizardPage *m_movePage = nullptr;
     QLineEdit *m_nameEdit = nullptr;
     QLabel *m_nameError = nullptr;
     ExpiryPicker *m_expiry = nullptr;
