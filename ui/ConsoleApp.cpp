@@ -19,7 +19,9 @@ ConsoleApp::ConsoleApp(Options options, QObject *parent)
     , m_settings(std::make_unique<ConsoleSettings>(m_options.profile))
     , m_session(std::make_unique<Session>(m_settings->profiles()))
 {
-    connect(m_session.get(), &Session::signedIn, this, &ConsoleApp::onSignedIn);
+    // Queued: the pages' own signedIn handlers send their first requests before the window is shown,
+    // so the server works on them while the window lays itself out and paints.
+    connect(m_session.get(), &Session::signedIn, this, &ConsoleApp::onSignedIn, Qt::QueuedConnection);
     connect(m_session.get(), &Session::restoreFailed, this,
             [this](const QString &message) { showSignIn(message, false); });
     connect(m_session.get(), &Session::sessionExpired, this, [this] {
@@ -106,6 +108,8 @@ void ConsoleApp::showSignIn(const QString &notice, bool again)
 
 void ConsoleApp::onSignedIn()
 {
+    if (!m_session->isSignedIn())
+        return; // signed out again before this queued call ran
     qCDebug(lcDatarecsUi) << "signed in";
     ensureWindow();
     // The window first, then the dialog goes: there is always a window open, so Qt does not quit.
