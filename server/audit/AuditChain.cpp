@@ -2,6 +2,8 @@
 
 #include <QtEndian>
 
+#include <cstring>
+
 #include <sodium.h>
 
 namespace datarecs::server::AuditChain {
@@ -21,7 +23,24 @@ void addField(QByteArray &buffer, QByteArrayView utf8)
 
 void addField(QByteArray &buffer, const QString &value)
 {
-    addField(buffer, QByteArrayView(value.toUtf8()));
+    // Nearly every field is ASCII, whose UTF-8 is its UTF-16 code units narrowed: written straight into
+    // the buffer instead of through a temporary per field. Anything else goes through toUtf8() as before.
+    const qsizetype at = buffer.size();
+    const qsizetype length = value.size();
+    const quint64 size = qToBigEndian(quint64(length));
+    buffer.resize(at + qsizetype(sizeof size) + length);
+    char *out = buffer.data() + at;
+    std::memcpy(out, &size, sizeof size);
+    out += sizeof size;
+    const QChar *in = value.constData();
+    for (qsizetype i = 0; i < length; ++i) {
+        if (in[i].unicode() >= 0x80) {
+            buffer.truncate(at);
+            addField(buffer, QByteArrayView(value.toUtf8()));
+            return;
+        }
+        out[i] = char(in[i].unicode());
+    }
 }
 
 void addField(QByteArray &buffer, qint64 value)

@@ -37,10 +37,38 @@ void JsonWriter::scalar(const char *literal)
     m_out += literal;
 }
 
+namespace {
+
+// Names and most values are printable ASCII with nothing to escape: written quoted in one pass, without
+// a UTF-8 temporary or the escaping loop's piecemeal appends. Returns false, having written nothing, for
+// anything else, which quoted() then writes.
+template <typename Char>
+bool appendPlainQuoted(QByteArray &out, const Char *text, qsizetype size)
+{
+    const qsizetype at = out.size();
+    out.resize(at + size + 2);
+    char *to = out.data() + at;
+    *to++ = '"';
+    for (qsizetype i = 0; i < size; ++i) {
+        const auto c = static_cast<char16_t>(text[i]);
+        if (c >= 0x80 || c < 0x20 || c == u'"' || c == u'\\') {
+            out.truncate(at);
+            return false;
+        }
+        to[i] = char(c);
+    }
+    to[size] = '"';
+    return true;
+}
+
+} // namespace
+
 void JsonWriter::key(const char *name)
 {
     separate();
-    quoted(QByteArrayView(name));
+    const QByteArrayView text(name);
+    if (!appendPlainQuoted(m_out, reinterpret_cast<const unsigned char *>(text.data()), text.size()))
+        quoted(text);
     m_out += ':';
     m_afterKey = true;
 }
@@ -49,7 +77,8 @@ void JsonWriter::string(const QString &value)
 {
     separate();
     // toUtf8 turns a lone surrogate into U+FFFD, so the output is always valid UTF-8.
-    quoted(value.toUtf8());
+    if (!appendPlainQuoted(m_out, value.utf16(), value.size()))
+        quoted(value.toUtf8());
 }
 
 void JsonWriter::latin1(const char *value)

@@ -85,6 +85,7 @@ ServerKeyring::~ServerKeyring()
 {
     if (!m_secret.isEmpty())
         sodium_memzero(m_secret.data(), size_t(m_secret.size()));
+    sodium_memzero(&m_keyed, sizeof m_keyed);
 }
 
 bool ServerKeyring::load(const QString &dataDir, QString *error)
@@ -138,15 +139,19 @@ bool ServerKeyring::load(const QString &dataDir, QString *error)
             return false;
     }
     sodium_memzero(master.data(), size_t(master.size()));
+    crypto_auth_hmacsha256_init(&m_keyed, reinterpret_cast<const unsigned char *>(m_secret.constData()),
+                                size_t(m_secret.size()));
     return true;
 }
 
 QByteArray ServerKeyring::hmac(const QByteArray &value) const
 {
     QByteArray out(crypto_auth_hmacsha256_BYTES, Qt::Uninitialized);
-    crypto_auth_hmacsha256(reinterpret_cast<unsigned char *>(out.data()),
-                           reinterpret_cast<const unsigned char *>(value.constData()), quint64(value.size()),
-                           reinterpret_cast<const unsigned char *>(m_secret.constData()));
+    crypto_auth_hmacsha256_state state = m_keyed;
+    crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char *>(value.constData()),
+                                  quint64(value.size()));
+    crypto_auth_hmacsha256_final(&state, reinterpret_cast<unsigned char *>(out.data()));
+    sodium_memzero(&state, sizeof state);
     return out;
 }
 

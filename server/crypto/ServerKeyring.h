@@ -3,6 +3,8 @@
 #include <QByteArray>
 #include <QString>
 
+#include <sodium.h>
+
 namespace datarecs::server {
 
 /// The server's secrets, envelope style. A random 32-byte HMAC secret keys every stored hash of a key
@@ -32,6 +34,9 @@ public:
 
 private:
     QByteArray m_secret; // wiped in the destructor
+    // HMAC keyed with m_secret and nothing hashed yet: every request hashes its credential, and keying
+    // (two SHA-256 blocks of pads) was half of that. Secret too, wiped in the destructor.
+    crypto_auth_hmacsha256_state m_keyed{};
 };
 
 } // namespace datarecs::server

@@ -54,6 +54,7 @@ protected:
     bool lockAuditChain(const QString &tenantId) override;
     bool lockMigrations() override;
     bool failedStatementAbortsTransaction() const override { return true; }
+    bool insertAuditRows(QList<AuditRecord> &records) override;
 
 private:
     bool advisoryLock(int space, const QString &key);

@@ -4,6 +4,8 @@
 #include <QSqlError>
 #include <QSqlRecord>
 
+#include <utility>
+
 namespace datarecs::server {
 
 namespace {
@@ -200,7 +202,6 @@ SqlStorage::~SqlStorage()
 void SqlStorage::closeConnection()
 {
     m_lastHashQuery.reset();
-    m_insertAuditQuery.reset();
     m_prepared.clear();
     m_cache.clear();
     if (m_db.isValid()) {
@@ -403,7 +404,7 @@ bool SqlStorage::commit()
         setError(QStringLiteral("commit() without begin()"));
         return false;
     }
-    if (m_depth == 1 && !m_rollbackOnly && !flushLastUses()) {
+    if (m_depth == 1 && !m_rollbackOnly && !(flushAudits() && flushLastUses())) {
         const QString error = m_lastError;
         m_depth = 0;
         m_cache.clear();
@@ -868,6 +869,7 @@ bool SqlStorage::readAuditTail(AuditRecord &record)
 bool SqlStorage::appendAudit(AuditRecord &record, QString (*hashFn)(const AuditRecord &))
 {
     // The read of the previous hash and the insert must be one unit, or two appenders fork the chain.
+    const bool alone = !inTransaction();
     if (!begin()) return false;
     auto fail = [this] {
         rollback();
@@ -885,58 +887,63 @@ bool SqlStorage::appendAudit(AuditRecord &record, QString (*hashFn)(const AuditR
         return fail();
     }
     record.hash = hashFn(record);
-
-    if (!m_insertAuditQuery) {
-        m_insertAuditQuery = std::make_unique<QSqlQuery>(m_db);
-        m_insertAuditQuery->setForwardOnly(true);
-        if (!m_insertAuditQuery->prepare(QStringLiteral(
-                "INSERT INTO audit_events (tenant_id, occurred_at, actor_type, actor_id, actor_name, "
-                "action, target_type, target_id, target_name, workspace_id, outcome, http_status, "
-                "method, path, source_ip, user_agent, request_id, detail, prev_hash, hash) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"))) {
-            setError(QStringLiteral("cannot prepare audit insert"), *m_insertAuditQuery);
-            m_insertAuditQuery.reset();
-            return fail();
-        }
-    }
-    QSqlQuery &insert = *m_insertAuditQuery;
-    const QVariantList values{text(record.tenantId),
-                              record.occurredAt,
-                              text(record.actorType),
-                              textOrNull(record.actorId),
-                              textOrNull(record.actorName),
-                              text(record.action),
-                              textOrNull(record.targetType),
-                              textOrNull(record.targetId),
-                              textOrNull(record.targetName),
-                              textOrNull(record.workspaceId),
-                              text(record.outcome),
-                              record.httpStatus > 0 ? QVariant(record.httpStatus)
-                                                    : QVariant(QMetaType::fromType<int>()),
-                              textOrNull(record.method),
-                              textOrNull(record.path),
-                              textOrNull(record.sourceIp),
-                              textOrNull(record.userAgent),
-                              textOrNull(record.requestId),
-                              textOrNull(record.detail),
-                              record.prevHash,
-                              record.hash};
-    for (int i = 0; i < values.size(); ++i)
-        insert.bindValue(i, values.at(i));
-    if (!insert.exec() || !insert.next()) {
-        setError(QStringLiteral("cannot append the audit event"), insert);
-        insert.finish();
-        return fail();
-    }
-    record.id = insert.value(0).toLongLong();
-    insert.finish();
     m_cache.auditTails.insert(record.tenantId, {record.hash, record.occurredAt});
+
+    // Held back and written, with the rest of the transaction's records, just before COMMIT (or before
+    // anything reads audit_events): a batch of requests costs one insert pass instead of one per request,
+    // and on PostgreSQL one round trip. The commit still carries every record of the batch, so no answer
+    // leaves before its record is durable.
+    m_cache.audits.append(record);
+    if (alone && !flushAudits(&record.id)) return fail();
     return commit();
+}
+
+bool SqlStorage::flushAudits(qint64 *lastId)
+{
+    if (m_cache.audits.isEmpty()) return true;
+    QList<AuditRecord> records = std::exchange(m_cache.audits, {});
+    if (!insertAuditRows(records)) {
+        // Some rows of the pass may be in; the tails cached from the rest are ahead of the table.
+        if (inTransaction()) m_rollbackOnly = true;
+        return false;
+    }
+    if (lastId) *lastId = records.constLast().id;
+    return true;
+}
+
+bool SqlStorage::insertAuditRows(QList<AuditRecord> &records)
+{
+    for (AuditRecord &record : records) {
+        QSqlQuery insert(m_db);
+        if (!run(insert,
+                 QStringLiteral(
+                     "INSERT INTO audit_events (tenant_id, occurred_at, actor_type, actor_id, actor_name, "
+                     "action, target_type, target_id, target_name, workspace_id, outcome, http_status, "
+                     "method, path, source_ip, user_agent, request_id, detail, prev_hash, hash) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+                 {text(record.tenantId), record.occurredAt, text(record.actorType), textOrNull(record.actorId),
+                  textOrNull(record.actorName), text(record.action), textOrNull(record.targetType),
+                  textOrNull(record.targetId), textOrNull(record.targetName), textOrNull(record.workspaceId),
+                  text(record.outcome),
+                  record.httpStatus > 0 ? QVariant(record.httpStatus) : QVariant(QMetaType::fromType<int>()),
+                  textOrNull(record.method), textOrNull(record.path), textOrNull(record.sourceIp),
+                  textOrNull(record.userAgent), textOrNull(record.requestId), textOrNull(record.detail),
+                  record.prevHash, record.hash}))
+            return false;
+        if (!insert.next()) {
+            setError(QStringLiteral("cannot append the audit event"), insert);
+            return false;
+        }
+        record.id = insert.value(0).toLongLong();
+        insert.finish();
+    }
+    return true;
 }
 
 QList<AuditRecord> SqlStorage::auditEvents(const AuditQuery &filters)
 {
     QList<AuditRecord> out;
+    if (!flushAudits()) return out; // this transaction's own records are part of the answer
     // A time range becomes an id range (times follow ids within a tenant's chain, see appendAudit): two
     // index seeks find its ends, and the page is then read in id order from the index like any other,
     // instead of sorting every event of the range.
@@ -1010,6 +1017,7 @@ const QString &SqlStorage::auditColumns()
 QList<AuditRecord> SqlStorage::auditChain(const QString &tenantId, qint64 afterId, int limit)
 {
     QList<AuditRecord> out;
+    if (!flushAudits()) return out;
     selectAuditRows(QStringLiteral("SELECT ") + AuditColumns +
                         QStringLiteral(" FROM audit_events WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?"),
                     {text(tenantId), afterId, qMax(0, limit)}, &out);
@@ -1019,6 +1027,7 @@ QList<AuditRecord> SqlStorage::auditChain(const QString &tenantId, qint64 afterI
 QStringList SqlStorage::auditTenants()
 {
     QStringList out;
+    if (!flushAudits()) return out;
     QSqlQuery q(m_db);
     if (!run(q, QStringLiteral("SELECT DISTINCT tenant_id FROM audit_events ORDER BY tenant_id"))) return out;
     while (q.next())

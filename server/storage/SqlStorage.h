@@ -26,7 +26,7 @@ public:
     bool commit() override;
     void rollback() override;
     bool rollbackOnly() const override { return m_depth > 0 && m_rollbackOnly; }
-    bool flush() override { return flushLastUses(); }
+    bool flush() override { return flushAudits() && flushLastUses(); }
 
     bool insertTenant(const TenantRecord &tenant) override;
     std::optional<TenantRecord> tenantById(const QString &id) override;
@@ -88,6 +88,10 @@ protected:
     /// Runs a SELECT of the audit columns (in AuditColumns order) and appends its rows to out. The
     /// default reads through Qt SQL; SQLite overrides it, because exports read millions of rows.
     virtual bool selectAuditRows(const QString &sql, const QVariantList &values, QList<AuditRecord> *out);
+    /// INSERTs records into audit_events in their order (ids grow in that order) and sets each one's id.
+    /// The default inserts one row per statement through Qt SQL; both backends override it with a cheaper
+    /// way of writing many rows at once.
+    virtual bool insertAuditRows(QList<AuditRecord> &records);
     /// The audit columns every audit SELECT lists, in the order selectAuditRows reads them.
     static const QString &auditColumns();
 
@@ -135,19 +139,21 @@ private:
     void applyLastUse(ApiKeyRecord &key) const;
     /// Writes the last uses touchApiKey() held back; done before COMMIT and before key lists.
     bool flushLastUses();
+    /// INSERTs the audit records appendAudit() held back; done before COMMIT and before every read of
+    /// audit_events. A failure dooms the transaction. *lastId, if given, gets the last record's id.
+    bool flushAudits(qint64 *lastId = nullptr);
 
     QString m_lastError;
     int m_depth = 0;             // nesting of begin()
     bool m_rollbackOnly = false; // an inner rollback() dooms the outer transaction
     // appendAudit runs on every key request and thousands of times while seeding: keep it prepared.
     std::unique_ptr<QSqlQuery> m_lastHashQuery;
-    std::unique_ptr<QSqlQuery> m_insertAuditQuery;
     QHash<QString, QSqlQuery> m_prepared; // statement text -> prepared query, see run()
 
     /// Rows the open transaction has already read, so a batch of requests made with one key reads the
     /// key, its tenant, its address's invalid-key counter and the audit chain's tail once, and the last
-    /// uses it has yet to write (see touchApiKey()). Only ever valid inside one transaction: emptied
-    /// when one begins or ends, and on every write to what it holds.
+    /// uses and audit records it has yet to write (see touchApiKey() and appendAudit()). Only ever valid
+    /// inside one transaction: emptied when one begins or ends, and on every write to what it holds.
     /// Within a transaction nothing else changes them on SQLite, whose writer holds the only write lock.
     /// On PostgreSQL an audit tail is read under the chain's advisory lock, so it is exact too; a key,
     /// tenant or counter changed by another instance while a batch runs is seen by the next batch. That
@@ -165,8 +171,10 @@ private:
         QHash<QString, QPair<QString, qint64>> auditTails; // tenant -> hash and time of its newest event
         QHash<QPair<QString, qint64>, int> counters; // (bucket, window start) -> hits
         QHash<QString, LastUse> lastUses; // key id -> its latest use in this transaction, not yet written
+        QList<AuditRecord> audits; // appended in this transaction, hashed, not yet written (chain order)
         void clear()
         {
+            audits.clear();
             keysByHmac.clear();
             tenants.clear();
             auditTails.clear();

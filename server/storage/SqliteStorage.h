@@ -4,6 +4,7 @@
 
 #include <QHash>
 
+struct sqlite3;
 struct sqlite3_stmt;
 
 namespace datarecs::server {
@@ -27,14 +28,21 @@ protected:
     QString blobType() const override;
     QString beginStatement() const override;
     bool selectAuditRows(const QString &sql, const QVariantList &values, QList<AuditRecord> *out) override;
+    bool insertAuditRows(QList<AuditRecord> &records) override;
 
 private:
     bool pragma(const QString &statement, const QString &expected = {});
+    /// The connection's own sqlite3 handle (null if Qt's driver does not expose it).
+    sqlite3 *handle() const;
+    /// sql prepared once on handle(), kept in m_auditStatements; null (and lastError() set) on failure.
+    sqlite3_stmt *auditStatement(sqlite3 *db, const QString &sql);
 
     QString m_dataDir;
     QString m_connectionName;
-    /// Audit SELECTs prepared on the connection's own sqlite3 handle, finalized before it closes.
+    /// Audit statements prepared on the connection's own sqlite3 handle, finalized before it closes.
     QHash<QString, sqlite3_stmt *> m_auditStatements;
+    /// The audit INSERTs of 1, 4 and 16 rows (owned by m_auditStatements).
+    sqlite3_stmt *m_insertAudit[3] = {};
 };
 
 } // namespace datarecs::server

@@ -171,7 +171,8 @@ public:
     /// lock wait gives up after a short while instead of deadlocking, failing the statement, and the
     /// caller runs the requests again one transaction each, which take their locks in one order.
     virtual bool beginShared() { return begin(); }
-    /// Writes what the open transaction holds back until its commit (keys' last use, see touchApiKey).
+    /// Writes what the open transaction holds back until its commit (keys' last use, see touchApiKey;
+    /// audit records, see appendAudit).
     /// commit() does it too; calling it first tells a failed write, after which nothing was committed,
     /// from a failed COMMIT.
     virtual bool flush() { return true; }
@@ -216,8 +217,10 @@ public:
     /// Call inside begin()/commit().
     virtual bool lockTenant(const QString &tenantId) = 0;
 
-    // Appends to the tenant's audit chain: reads the previous hash, sets prevHash, id and hash
-    // (hashFn computes the hash of the filled record), inserts. Call inside begin()/commit().
+    // Appends to the tenant's audit chain: reads the previous hash, sets prevHash and hash (hashFn computes
+    // the hash of the filled record), inserts. Inside a transaction the insert may be held back until the
+    // transaction flushes or commits (reads of audit events in it still see the record), so record.id is
+    // set only when called outside one.
     virtual bool appendAudit(AuditRecord &record, QString (*hashFn)(const AuditRecord &)) = 0;
     virtual QList<AuditRecord> auditEvents(const AuditQuery &query) = 0; // newest first
     // Chain order (oldest first) of one tenant ("" = no tenant), for verification.

@@ -18,7 +18,9 @@
 
 #include <QDateTime>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -381,6 +383,72 @@ private slots:
         QVERIFY(*used->lastUsedAt >= now);
         QCOMPARE(used->lastUsedIp, QStringLiteral("192.0.2.7"));
         QVERIFY(!used->enabled);
+    }
+
+    // A batch's audit records are written just before its commit: an audit query later in the batch
+    // still sees them, and a record the database refuses at that point costs only its own request.
+    void apiService_batch_auditReadsSeeTheBatch_andARefusedRecordFailsOnlyItsRequest()
+    {
+        QTemporaryDir dir;
+        ServerKeyring keyring;
+        QString error;
+        QVERIFY2(keyring.load(dir.path(), &error), qPrintable(error));
+        SqliteStorage storage(dir.path());
+        QVERIFY2(storage.open(), qPrintable(storage.lastError()));
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        const TenantRecord tenant{QStringLiteral("ten_batch"), QStringLiteral("Acme"), 50, now};
+        const QString secret = KeyFormat::compose(Random::base62(int(KeyFormat::RandomLength)));
+        ApiKeyRecord key;
+        key.id = QStringLiteral("key_batch");
+        key.tenantId = tenant.id;
+        key.name = QStringLiteral("batch");
+        key.role = QStringLiteral("admin");
+        key.secretHmac = keyring.hmac(secret.toLatin1());
+        key.hint = KeyFormat::hint(secret);
+        key.createdByType = QStringLiteral("user");
+        key.createdById = QStringLiteral("usr_owner");
+        key.createdByName = QStringLiteral("owner@acme.test");
+        key.createdAt = key.updatedAt = now;
+        QVERIFY(storage.insertTenant(tenant) && storage.insertApiKey(key));
+        // What a full disk would do to one record in the middle of a batch.
+        QSqlQuery trigger(storage.connection());
+        QVERIFY(trigger.exec(QStringLiteral("CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_events "
+                                            "WHEN NEW.user_agent = 'refuse-me' BEGIN SELECT RAISE(ABORT, 'no'); END")));
+
+        ServiceContext context{storage, keyring, {}, {}};
+        ApiService service(context);
+        const auto request = [&secret](const QString &path, const QByteArray &agent = {}) {
+            ApiRequest r;
+            r.method = "GET";
+            r.path = path;
+            r.headers.insert("authorization", "Bearer " + secret.toLatin1());
+            if (!agent.isEmpty()) r.headers.insert("user-agent", agent);
+            r.sourceIp = QStringLiteral("192.0.2.7");
+            return r;
+        };
+        const ApiRequest me = request(QStringLiteral("/v1/me"));
+        QList<ApiService::Result> results =
+            service.handleBatch({me, me, request(QStringLiteral("/v1/audit-events"))});
+        QCOMPARE(results.at(2).response.status, 200);
+        const QJsonArray listed =
+            QJsonDocument::fromJson(results.at(2).response.body).object().value(QStringLiteral("items")).toArray();
+        QCOMPARE(listed.size(), 2); // the two before it; its own record is written after its answer is built
+        QCOMPARE(listed.at(0).toObject().value(QStringLiteral("request_id")).toString().toLatin1(),
+                 results.at(1).response.header("X-Request-Id"));
+
+        results = service.handleBatch({me, request(QStringLiteral("/v1/me"), "refuse-me"), me});
+        QCOMPARE(results.at(0).response.status, 200);
+        QCOMPARE(results.at(1).response.status, 500);
+        QCOMPARE(results.at(2).response.status, 200);
+        AuditQuery query;
+        query.tenantId = tenant.id;
+        QList<AuditRecord> events = storage.auditEvents(query);
+        QCOMPARE(events.size(), 5);
+        QCOMPARE(events.at(0).requestId.toLatin1(), results.at(2).response.header("X-Request-Id"));
+        QCOMPARE(events.at(1).requestId.toLatin1(), results.at(0).response.header("X-Request-Id"));
+        const AuditChain::VerifyResult verified = AuditChain::verify(storage, tenant.id);
+        QVERIFY2(verified.ok, qPrintable(verified.reason));
+        QCOMPARE(verified.checked, 5);
     }
 };
 

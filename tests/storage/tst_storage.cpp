@@ -165,6 +165,19 @@ AuditRecord makeEvent(const QString &tenantId, qint64 at, const QString &action,
     return e;
 }
 
+// Records appended inside a transaction get their ids when it writes them (see Storage::appendAudit):
+// takes them from the stored chain, which must hold exactly these records, in this order.
+bool takeIds(Storage &storage, const QString &tenantId, QList<AuditRecord> &appended)
+{
+    const QList<AuditRecord> stored = storage.auditChain(tenantId, 0, int(appended.size()) + 1);
+    if (stored.size() != appended.size()) return false;
+    for (qsizetype i = 0; i < stored.size(); ++i) {
+        if (stored.at(i).hash != appended.at(i).hash) return false;
+        appended[i].id = stored.at(i).id;
+    }
+    return true;
+}
+
 QList<qint64> ids(const QList<AuditRecord> &events)
 {
     QList<qint64> out;
@@ -184,6 +197,30 @@ bool execSql(SqlStorage &storage, const QString &sql, const QVariantList &values
         return false;
     }
     return true;
+}
+
+// Makes the database refuse audit records with this detail, the way a full disk or a lost connection
+// would refuse them in the middle of a transaction.
+bool refuseAuditDetail(SqlStorage &storage, const QString &detail)
+{
+    const QString quoted = QLatin1Char('\'') + detail + QLatin1Char('\'');
+    // Not prepared: PostgreSQL prepares no DDL.
+    const auto execDdl = [](SqlStorage &on, const QString &sql) {
+        QSqlQuery q(on.connection());
+        if (q.exec(sql)) return true;
+        qWarning("%s: %s", qPrintable(sql), qPrintable(q.lastError().text()));
+        return false;
+    };
+    if (!onPostgres())
+        return execDdl(storage, QStringLiteral("CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_events "
+                                               "WHEN NEW.detail = %1 BEGIN SELECT RAISE(ABORT, 'refused'); END")
+                                    .arg(quoted));
+    return execDdl(storage, QStringLiteral("CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS "
+                                           "$$ BEGIN IF NEW.detail = %1 THEN RAISE EXCEPTION 'refused'; END IF; "
+                                           "RETURN NEW; END $$")
+                                .arg(quoted))
+        && execDdl(storage, QStringLiteral("CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_events "
+                                           "FOR EACH ROW EXECUTE FUNCTION refuse_audit()"));
 }
 
 QVariantList sqlRow(SqlStorage &storage, const QString &sql)
@@ -616,6 +653,7 @@ private slots:
             all.append(e);
         }
         QVERIFY(storage->commit());
+        QVERIFY(takeIds(*storage, acme.id, all));
         QVERIFY(all.last().id > all.first().id);
 
         auto expect = [&](auto &&predicate) {
@@ -728,6 +766,7 @@ private slots:
             if (tenant == acme.id) acmeEvents.append(e);
         }
         QVERIFY(storage->commit());
+        QVERIFY(takeIds(*storage, acme.id, acmeEvents));
         QCOMPARE(acmeEvents.first().prevHash, QString(64, QLatin1Char('0')));
         QCOMPARE(acmeEvents.at(1).prevHash, acmeEvents.at(0).hash); // chains are per tenant
         QCOMPARE(sorted(storage->auditTenants()), sorted({acme.id, globex.id, QString()}));
@@ -774,14 +813,13 @@ private slots:
         OPEN_STORAGE(db, storage);
         const TenantRecord acme = makeTenant(*storage, QStringLiteral("Acme"));
         QVERIFY(storage->begin());
-        qint64 tamper = 0;
         for (int i = 0; i < 5200; ++i) {
             AuditRecord e =
                 makeEvent(acme.id, Now + i, QStringLiteral("api_key.request"), QStringLiteral("key_x"));
             QVERIFY(storage->appendAudit(e, &AuditChain::hashOf));
-            if (i == 5100) tamper = e.id;
         }
         QVERIFY(storage->commit());
+        const qint64 tamper = storage->auditChain(acme.id, 0, 5200).value(5100).id;
         QCOMPARE(AuditChain::verify(*storage, acme.id).checked, 5200);
         QVERIFY(execSql(*storage, QStringLiteral("UPDATE audit_events SET outcome = 'refused' WHERE id = ?"),
                         {tamper}));
@@ -789,6 +827,115 @@ private slots:
         QVERIFY(!result.ok);
         QCOMPARE(result.brokenId, tamper);
         QCOMPARE(result.checked, 5101);
+    }
+
+    // A transaction's audit records are written in one pass before its COMMIT, with ids in append order
+    // and an intact chain; one appended alone gets its id at once.
+    void auditAppends_ofOneTransaction_landWithIdsInOrder()
+    {
+        OPEN_STORAGE(db, storage);
+        const TenantRecord acme = makeTenant(*storage, QStringLiteral("Acme"));
+        const TenantRecord globex = makeTenant(*storage, QStringLiteral("Globex"));
+        AuditRecord first = makeEvent(acme.id, Now, QStringLiteral("api_key.request"), QStringLiteral("key_x"));
+        QVERIFY2(storage->appendAudit(first, &AuditChain::hashOf), qPrintable(storage->lastError()));
+        QVERIFY(first.id > 0);
+        QCOMPARE(storage->auditChain(acme.id, 0, 10).value(0).id, first.id);
+
+        QList<AuditRecord> acmeEvents{first}, globexEvents;
+        QVERIFY(storage->begin());
+        for (int i = 1; i <= 130; ++i) { // more than one multi-row statement
+            const bool toAcme = i % 2 != 0;
+            AuditRecord e = makeEvent(toAcme ? acme.id : globex.id, Now + i, QStringLiteral("api_key.request"),
+                                      QStringLiteral("key_x"));
+            e.detail = QStringLiteral("naïve ✓ %1").arg(i); // not only ASCII
+            if (i % 3 == 0) e.userAgent = QStringLiteral("curl/8");
+            if (i % 5 == 0) e.actorName = QStringLiteral("q\"uo\\te {a,b} NULL"); // array and SQL syntax
+            QVERIFY2(storage->appendAudit(e, &AuditChain::hashOf), qPrintable(storage->lastError()));
+            (toAcme ? acmeEvents : globexEvents).append(e);
+        }
+        QVERIFY2(storage->commit(), qPrintable(storage->lastError()));
+
+        QVERIFY(takeIds(*storage, acme.id, acmeEvents));
+        QVERIFY(takeIds(*storage, globex.id, globexEvents));
+        QCOMPARE(acmeEvents.size(), 66);
+        QCOMPARE(globexEvents.size(), 65);
+        for (qsizetype i = 1; i < acmeEvents.size(); ++i)
+            QVERIFY(acmeEvents.at(i).id > acmeEvents.at(i - 1).id);
+        const QList<AuditRecord> stored = storage->auditChain(globex.id, 0, 100);
+        QCOMPARE(stored.at(2).detail, QStringLiteral("naïve ✓ 6"));
+        QCOMPARE(stored.at(2).userAgent, QStringLiteral("curl/8"));
+        QVERIFY(stored.at(0).userAgent.isEmpty());
+        QCOMPARE(stored.at(4).actorName, QStringLiteral("q\"uo\\te {a,b} NULL"));
+        // Empty optional fields are stored as NULL, as before.
+        QCOMPARE(sqlRow(*storage, QStringLiteral("SELECT COUNT(*) FROM audit_events WHERE user_agent IS NULL "
+                                                 "AND target_name IS NULL AND workspace_id IS NULL"))
+                     .value(0)
+                     .toInt(),
+                 1 + 130 - 130 / 3);
+        const AuditChain::VerifyResult verified = AuditChain::verifyAll(*storage);
+        QVERIFY2(verified.ok, qPrintable(verified.reason));
+        QCOMPARE(verified.checked, 131);
+    }
+
+    // Reads of audit events inside the transaction that appended them see them.
+    void auditReads_inTheAppendingTransaction_seeItsRecords()
+    {
+        OPEN_STORAGE(db, storage);
+        const TenantRecord acme = makeTenant(*storage, QStringLiteral("Acme"));
+        QVERIFY(storage->begin());
+        for (int i = 0; i < 3; ++i) {
+            AuditRecord e = makeEvent(acme.id, Now + i, QStringLiteral("api_key.request"), QStringLiteral("key_x"));
+            QVERIFY(storage->appendAudit(e, &AuditChain::hashOf));
+        }
+        AuditQuery query;
+        query.tenantId = acme.id;
+        const QList<AuditRecord> page = storage->auditEvents(query);
+        QCOMPARE(page.size(), 3);
+        QVERIFY(page.first().id > page.last().id);
+        AuditRecord fourth = makeEvent(acme.id, Now + 3, QStringLiteral("api_key.request"), QStringLiteral("key_x"));
+        QVERIFY(storage->appendAudit(fourth, &AuditChain::hashOf));
+        QCOMPARE(fourth.prevHash, page.first().hash);
+        QCOMPARE(storage->auditChain(acme.id, 0, 10).size(), 4);
+        QCOMPARE(storage->auditTenants(), QStringList{acme.id});
+        const AuditChain::VerifyResult inside = AuditChain::verify(*storage, acme.id);
+        QVERIFY2(inside.ok, qPrintable(inside.reason));
+        QVERIFY(storage->commit());
+        QCOMPARE(AuditChain::verify(*storage, acme.id).checked, 4);
+    }
+
+    // A record the database refuses when the transaction writes its records fails the flush, and nothing
+    // of the transaction is committed.
+    void auditFlush_failure_commitsNothing()
+    {
+        OPEN_STORAGE(db, storage);
+        const TenantRecord acme = makeTenant(*storage, QStringLiteral("Acme"));
+        QVERIFY(refuseAuditDetail(*storage, QStringLiteral("refuse me")));
+        QVERIFY(storage->begin());
+        makeTenant(*storage, QStringLiteral("would be lost"));
+        AuditRecord good = makeEvent(acme.id, Now, QStringLiteral("api_key.request"));
+        AuditRecord bad = makeEvent(acme.id, Now + 1, QStringLiteral("api_key.request"));
+        bad.detail = QStringLiteral("refuse me");
+        QVERIFY(storage->appendAudit(good, &AuditChain::hashOf));
+        QVERIFY(storage->appendAudit(bad, &AuditChain::hashOf)); // held back: nothing written yet
+        QVERIFY(!storage->flush());
+        QVERIFY(storage->rollbackOnly());
+        QVERIFY(!storage->commit());
+        QVERIFY(!storage->tenantByName(QStringLiteral("would be lost")));
+        QCOMPARE(storage->auditChain(acme.id, 0, 10).size(), 0);
+
+        // The same without an explicit flush: commit() writes the records and reports their failure.
+        QVERIFY(storage->begin());
+        QVERIFY(storage->appendAudit(good, &AuditChain::hashOf));
+        QVERIFY(storage->appendAudit(bad, &AuditChain::hashOf));
+        QVERIFY(!storage->commit());
+        QCOMPARE(storage->auditChain(acme.id, 0, 10).size(), 0);
+
+        // Alone, the good one goes in and the chain holds.
+        QVERIFY(storage->appendAudit(good, &AuditChain::hashOf));
+        QVERIFY(!storage->appendAudit(bad, &AuditChain::hashOf));
+        QVERIFY(storage->appendAudit(good, &AuditChain::hashOf));
+        QCOMPARE(AuditChain::verify(*storage, acme.id).checked, 2);
+        QVERIFY(AuditChain::verify(*storage, acme.id).ok);
     }
 
     void concurrentAppenders_extendOneChain()
