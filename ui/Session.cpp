@@ -40,6 +40,7 @@ void Session::restore(const QUrl &server)
             break;
         }
         m_keychainState = KeychainState::Remembered;
+        qCDebug(lcDatarecsUi) << "found a remembered session in the keychain";
         fetchIdentity(true, read->secret(), true);
     });
 }
