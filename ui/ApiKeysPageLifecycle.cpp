@@ -220,7 +220,7 @@ void ApiKeysPage::reportCompromisedSelected()
     const QString who = me.user ? tr("%1 <%2>").arg(me.user->name, me.user->email)
                         : me.apiKey ? tr("API key %1 (%2)").arg(me.apiKey->name, me.apiKey->id)
                                     : m_session->account();
-    auto *summary = new IncidentSummaryDialog(key, who, this);
+    auto *summary = new IncidentSummaryDialog(key, m_roles->titles().value(key.role), who, this);
     summary->setAttribute(Qt::WA_DeleteOnClose);
     summary->addStep(tr("Reported “%1” (%2) as compromised.").arg(key.name, key.id));
     const QString rotateWhyNot = !m_session->can(kCreate)

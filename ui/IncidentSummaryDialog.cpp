@@ -11,9 +11,11 @@
 
 namespace datarecs {
 
-IncidentSummaryDialog::IncidentSummaryDialog(const ApiKey &key, const QString &reportedBy, QWidget *parent)
+IncidentSummaryDialog::IncidentSummaryDialog(const ApiKey &key, const QString &roleTitle, const QString &reportedBy,
+                                             QWidget *parent)
     : QDialog(parent)
     , m_key(key)
+    , m_roleTitle(roleTitle)
     , m_reportedBy(reportedBy)
     , m_clock([] { return QDateTime::currentDateTimeUtc(); })
     , m_text(new QPlainTextEdit(this))
@@ -99,8 +101,9 @@ QString IncidentSummaryDialog::summaryText() const
 {
     QStringList lines;
     lines << tr("Compromised API key: “%1” (%2)").arg(m_key.name, m_key.id);
+    const QString role = m_roleTitle.isEmpty() ? m_key.role : tr("%1 (%2)").arg(m_roleTitle, m_key.role);
     lines << tr("Role: %1; workspace: %2")
-                 .arg(m_key.role, m_key.workspace ? tr("%1 (%2)").arg(m_key.workspace->name, m_key.workspace->id)
+                 .arg(role, m_key.workspace ? tr("%1 (%2)").arg(m_key.workspace->name, m_key.workspace->id)
                                                   : tr("all workspaces"));
     if (m_key.lastUsedAt)
         lines << tr("Last used before the report: %1%2")

@@ -21,7 +21,9 @@ class IncidentSummaryDialog : public QDialog
     Q_OBJECT
 public:
     /// reportedBy: who is signed in, e.g. "Olivia Owner <owner@acme.test>".
-    IncidentSummaryDialog(const ApiKey &key, const QString &reportedBy, QWidget *parent = nullptr);
+    /// roleTitle is the role as people read it ("Workspace viewer"); empty shows the role's name alone.
+    IncidentSummaryDialog(const ApiKey &key, const QString &roleTitle, const QString &reportedBy,
+                          QWidget *parent = nullptr);
 
     /// Records a step, stamped with the current time.
     void addStep(const QString &text, const QString &requestId = {});
@@ -41,6 +43,7 @@ private:
     void render();
 
     ApiKey m_key;
+    QString m_roleTitle;
     QString m_reportedBy;
     QStringList m_steps;
     std::function<QDateTime()> m_clock;

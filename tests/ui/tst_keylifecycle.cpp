@@ -432,6 +432,7 @@ private Q_SLOTS:
         QVERIFY(summary && summary->isVisible());
         const QString text = summary->summaryText();
         QVERIFY2(text.contains(u"Compromised API key: “Deploy bot” (key_aaaaaaaaaaaaaaaa)"_s), qPrintable(text));
+        QVERIFY2(text.contains(u"Role: Workspace viewer (workspace_viewer)"_s), qPrintable(text)); // title, then name
         QVERIFY(text.contains(u"Disabled the key: requests with it are refused from now on. (request id req_fake)"_s));
         QVERIFY(text.contains(u"Opened the audit log filtered to this key"_s));
         QVERIFY(text.contains(u"198.51.100.4"_s));
@@ -558,7 +559,7 @@ private Q_SLOTS:
         openRotate(m_keys.at(0));
         CheckKeyDialog check(m_client.get(), {});
         check.show();
-        IncidentSummaryDialog summary(m_keys.at(0), u"Olivia"_s);
+        IncidentSummaryDialog summary(m_keys.at(0), u"Workspace viewer"_s, u"Olivia"_s);
         summary.show();
         QStringList problems;
         for (QWidget *top : QList<QWidget *>{m_rotate.get(), &check, &summary}) {
