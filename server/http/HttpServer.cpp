@@ -14,6 +14,7 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <cstring>
 #include <utility>
 
 namespace datarecs::server {
@@ -85,6 +86,17 @@ QString sourceAddress(const QHostAddress &address)
     return mapped ? QHostAddress(v4).toString() : address.toString();
 }
 
+/// True if a and b have the same text: same protocol, bytes and scope. (QHostAddress's own == takes
+/// 127.0.0.1 and ::1 to be equal.)
+bool sameAddress(const QHostAddress &a, const QHostAddress &b)
+{
+    if (a.protocol() != b.protocol() || a.scopeId() != b.scopeId())
+        return false;
+    const Q_IPV6ADDR x = a.toIPv6Address();
+    const Q_IPV6ADDR y = b.toIPv6Address();
+    return std::memcmp(&x, &y, sizeof x) == 0;
+}
+
 /// Writes a streamed body as HTTP/1.1 chunks, producing the next piece only when the socket has
 /// drained, so a large export never piles up in memory. It lives as long as the socket.
 class ChunkPump : public QObject
@@ -137,7 +149,12 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     for (const auto &header : request.headers())
         api.headers.insert(header.first.toLower(), header.second);
     api.body = request.body();
-    api.sourceIp = sourceAddress(request.remoteAddress());
+    const QHostAddress address = request.remoteAddress();
+    if (m_lastAddressText.isEmpty() || !sameAddress(address, m_lastAddress)) {
+        m_lastAddressText = sourceAddress(address);
+        m_lastAddress = address;
+    }
+    api.sourceIp = m_lastAddressText;
 
     // Answered once this turn's other sockets have had their say: a queued call runs after the socket
     // notifications the event loop is delivering now.

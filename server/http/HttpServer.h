@@ -5,6 +5,7 @@
 
 #include <QAbstractHttpServer>
 #include <QElapsedTimer>
+#include <QHostAddress>
 #include <QList>
 #include <QPointer>
 #include <QTcpSocket>
@@ -50,6 +51,10 @@ private:
     QElapsedTimer m_clock;
     QList<ApiRequest> m_requests; // waiting for the end of this event-loop turn
     QList<Pending> m_pending; // their sockets, in the same order
+    // The last client address and its text: a connection sends many requests, and turning an address
+    // into text cost more than the rest of converting a request.
+    QHostAddress m_lastAddress;
+    QString m_lastAddressText;
 };
 
 } // namespace datarecs::server

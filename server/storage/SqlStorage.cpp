@@ -201,7 +201,6 @@ SqlStorage::~SqlStorage()
 
 void SqlStorage::closeConnection()
 {
-    m_lastHashQuery.reset();
     m_prepared.clear();
     m_cache.clear();
     if (m_db.isValid()) {
@@ -239,6 +238,19 @@ bool SqlStorage::run(QSqlQuery &query, const QString &sql, const QVariantList &v
     for (qsizetype i = 0; i < values.size(); ++i)
         query.bindValue(int(i), values.at(i));
     if (!query.exec()) return setError(QStringLiteral("statement failed"), query);
+    return true;
+}
+
+bool SqlStorage::queryRow(const QString &sql, const QVariantList &values, int columns, QVariantList *row)
+{
+    QSqlQuery query(m_db);
+    if (!run(query, sql, values)) return false;
+    if (query.next()) {
+        row->reserve(columns);
+        for (int i = 0; i < columns; ++i)
+            row->append(query.value(i));
+    }
+    query.finish(); // an open read statement would keep SQLite from committing
     return true;
 }
 
@@ -391,7 +403,7 @@ bool SqlStorage::begin()
 {
     if (m_depth == 0) {
         m_cache.clear();
-        if (!execStatement(beginStatement())) return false;
+        if (!execTransactionStatement(beginStatement())) return false;
         m_rollbackOnly = false;
     }
     ++m_depth;
@@ -424,7 +436,7 @@ bool SqlStorage::commit()
     // Statements left part-read (a lookup that took its one row) are reset before the commit.
     for (QSqlQuery &prepared : m_prepared)
         prepared.finish();
-    if (!execStatement(QStringLiteral("COMMIT"))) {
+    if (!execTransactionStatement(QStringLiteral("COMMIT"))) {
         // A failed COMMIT (busy, constraint deferred) leaves the transaction open: close it.
         const QString error = m_lastError;
         execStatement(QStringLiteral("ROLLBACK"));
@@ -459,11 +471,11 @@ std::optional<TenantRecord> SqlStorage::tenantById(const QString &id)
 {
     if (const auto cached = m_cache.tenants.constFind(id); cached != m_cache.tenants.constEnd())
         return *cached;
-    QSqlQuery q(m_db);
-    if (!run(q, QStringLiteral("SELECT id, name, key_quota, created_at FROM tenants WHERE id = ?"), {id}) ||
-        !q.next())
+    QVariantList row;
+    if (!queryRow(QStringLiteral("SELECT id, name, key_quota, created_at FROM tenants WHERE id = ?"), {id}, 4, &row) ||
+        row.isEmpty())
         return std::nullopt;
-    TenantRecord tenant = tenantFromRow(q);
+    TenantRecord tenant{row.at(0).toString(), row.at(1).toString(), row.at(2).toInt(), row.at(3).toLongLong()};
     if (inTransaction())
         m_cache.tenants.insert(id, tenant);
     return tenant;
@@ -679,12 +691,30 @@ std::optional<ApiKeyRecord> SqlStorage::apiKeyById(const QString &tenantId, cons
     return oneApiKey(QStringLiteral("k.tenant_id = ? AND k.id = ? AND k.deleted_at IS NULL"), {tenantId, id});
 }
 
+bool SqlStorage::selectApiKeyByHmac(const QByteArray &hmac, std::optional<ApiKeyRecord> *out)
+{
+    QSqlQuery q(m_db);
+    if (!run(q, QStringLiteral("SELECT ") + KeyColumns + QStringLiteral(" WHERE k.secret_hmac = ?"), {hmac}))
+        return false;
+    if (q.next())
+        *out = keyFromRow(q);
+    return true;
+}
+
+const QString &SqlStorage::apiKeyColumns()
+{
+    return KeyColumns;
+}
+
 std::optional<ApiKeyRecord> SqlStorage::apiKeyByHmac(const QByteArray &hmac)
 {
     if (const auto cached = m_cache.keysByHmac.constFind(hmac); cached != m_cache.keysByHmac.constEnd())
         return *cached;
-    std::optional<ApiKeyRecord> key = oneApiKey(QStringLiteral("k.secret_hmac = ?"), {hmac});
-    if (key && inTransaction())
+    std::optional<ApiKeyRecord> key;
+    if (!selectApiKeyByHmac(hmac, &key) || !key)
+        return std::nullopt;
+    applyLastUse(*key); // not yet written: see touchApiKey()
+    if (inTransaction())
         m_cache.keysByHmac.insert(hmac, *key);
     return key;
 }
@@ -795,11 +825,10 @@ bool SqlStorage::touchApiKey(const QString &id, qint64 usedAt, const QString &so
 
 bool SqlStorage::writeLastUse(const QString &id, qint64 usedAt, const QString &sourceIp)
 {
-    QSqlQuery q(m_db);
-    return run(q,
-               QStringLiteral("UPDATE api_keys SET last_used_at = ?, last_used_ip = ? "
-                              "WHERE id = ? AND (last_used_at IS NULL OR last_used_at <= ?)"),
-               {usedAt, textOrNull(sourceIp), id, usedAt});
+    QVariantList none;
+    return queryRow(QStringLiteral("UPDATE api_keys SET last_used_at = ?, last_used_ip = ? "
+                                   "WHERE id = ? AND (last_used_at IS NULL OR last_used_at <= ?)"),
+                    {usedAt, textOrNull(sourceIp), id, usedAt}, 0, &none);
 }
 
 void SqlStorage::applyLastUse(ApiKeyRecord &key) const
@@ -840,29 +869,19 @@ int SqlStorage::countApiKeys(const QString &tenantId)
 
 bool SqlStorage::readAuditTail(AuditRecord &record)
 {
-    if (!m_lastHashQuery) {
-        m_lastHashQuery = std::make_unique<QSqlQuery>(m_db);
-        m_lastHashQuery->setForwardOnly(true);
-        if (!m_lastHashQuery->prepare(QStringLiteral(
-                "SELECT hash, occurred_at FROM audit_events WHERE tenant_id = ? ORDER BY id DESC LIMIT 1"))) {
-            setError(QStringLiteral("cannot prepare audit tail read"), *m_lastHashQuery);
-            m_lastHashQuery.reset();
-            return false;
-        }
-    }
-    QSqlQuery &tail = *m_lastHashQuery;
-    tail.bindValue(0, text(record.tenantId));
-    if (!tail.exec()) {
-        setError(QStringLiteral("cannot read the audit chain tail"), tail);
+    QVariantList tail;
+    if (!queryRow(QStringLiteral(
+                      "SELECT hash, occurred_at FROM audit_events WHERE tenant_id = ? ORDER BY id DESC LIMIT 1"),
+                  {text(record.tenantId)}, 2, &tail)) {
+        setError(QStringLiteral("cannot read the audit chain tail: ") + lastError());
         return false;
     }
-    const bool hasTail = tail.next();
-    record.prevHash = hasTail ? tail.value(0).toString() : GenesisHash;
+    const bool hasTail = !tail.isEmpty();
+    record.prevHash = hasTail ? tail.at(0).toString() : GenesisHash;
     // A chain's times never go backwards, even when instances' clocks disagree slightly: chain order is
     // time order, which lets time-range queries become id ranges (see auditEvents).
     if (hasTail)
-        record.occurredAt = qMax(record.occurredAt, tail.value(1).toLongLong());
-    tail.finish(); // an open read statement would keep SQLite from committing
+        record.occurredAt = qMax(record.occurredAt, tail.at(1).toLongLong());
     return true;
 }
 
@@ -1115,11 +1134,11 @@ int SqlStorage::counterValue(const QString &bucket, qint64 windowStart)
     const QPair<QString, qint64> id{bucket, windowStart};
     if (const auto cached = m_cache.counters.constFind(id); cached != m_cache.counters.constEnd())
         return *cached;
-    QSqlQuery query(m_db);
-    if (!run(query, QStringLiteral("SELECT hits FROM rate_counters WHERE bucket = ? AND window_start = ?"),
-             {bucket, windowStart}))
+    QVariantList row;
+    if (!queryRow(QStringLiteral("SELECT hits FROM rate_counters WHERE bucket = ? AND window_start = ?"),
+                  {bucket, windowStart}, 1, &row))
         return -1;
-    const int hits = query.next() ? query.value(0).toInt() : 0;
+    const int hits = row.isEmpty() ? 0 : row.at(0).toInt();
     if (inTransaction())
         m_cache.counters.insert(id, hits);
     return hits;

@@ -6,8 +6,6 @@
 #include <QSqlDatabase>
 #include <QSqlQuery>
 
-#include <memory>
-
 namespace datarecs::server {
 
 /// Storage over Qt SQL with SQL that both SQLite and PostgreSQL accept. Backends derive from it,
@@ -94,6 +92,18 @@ protected:
     virtual bool insertAuditRows(QList<AuditRecord> &records);
     /// The audit columns every audit SELECT lists, in the order selectAuditRows reads them.
     static const QString &auditColumns();
+    /// "<key columns> FROM api_keys k LEFT JOIN workspaces w ...", in the order keys are read back.
+    static const QString &apiKeyColumns();
+    /// Reads the key whose secret_hmac is hmac into *out (left empty if there is none); false on error.
+    /// The default reads through Qt SQL; SQLite overrides it, as every batch of key requests reads one.
+    virtual bool selectApiKeyByHmac(const QByteArray &hmac, std::optional<ApiKeyRecord> *out);
+    /// Runs the BEGIN or COMMIT every transaction runs. SQLite overrides it to keep them prepared.
+    virtual bool execTransactionStatement(const QString &sql) { return execStatement(sql); }
+    /// Runs sql, one of the small statements every batch of key requests runs, with values, and reads the
+    /// first `columns` values of its first row, if it returns one, into *row; false on error. The default
+    /// goes through run(); SQLite overrides it, because Qt SQL describes every column again on each
+    /// execution and converts all text to UTF-16 QVariants, which cost more than SQLite's own work.
+    virtual bool queryRow(const QString &sql, const QVariantList &values, int columns, QVariantList *row);
 
     // Dialect hooks. Defaults are standard SQL; backends override what their engine spells differently.
 
@@ -146,8 +156,6 @@ private:
     QString m_lastError;
     int m_depth = 0;             // nesting of begin()
     bool m_rollbackOnly = false; // an inner rollback() dooms the outer transaction
-    // appendAudit runs on every key request and thousands of times while seeding: keep it prepared.
-    std::unique_ptr<QSqlQuery> m_lastHashQuery;
     QHash<QString, QSqlQuery> m_prepared; // statement text -> prepared query, see run()
 
     /// Rows the open transaction has already read, so a batch of requests made with one key reads the

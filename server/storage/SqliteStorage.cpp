@@ -43,9 +43,9 @@ SqliteStorage::SqliteStorage(const QString &dataDir)
 SqliteStorage::~SqliteStorage()
 {
     // Every QSqlDatabase copy and prepared query must be gone before the connection is removed.
-    for (sqlite3_stmt *statement : std::as_const(m_auditStatements))
+    for (sqlite3_stmt *statement : std::as_const(m_statements))
         sqlite3_finalize(statement);
-    m_auditStatements.clear();
+    m_statements.clear();
     closeConnection();
     if (QSqlDatabase::contains(m_connectionName)) QSqlDatabase::removeDatabase(m_connectionName);
 }
@@ -134,9 +134,9 @@ sqlite3 *SqliteStorage::handle() const
         : nullptr;
 }
 
-sqlite3_stmt *SqliteStorage::auditStatement(sqlite3 *db, const QString &sql)
+sqlite3_stmt *SqliteStorage::cachedStatement(sqlite3 *db, const QString &sql)
 {
-    sqlite3_stmt *statement = m_auditStatements.value(sql);
+    sqlite3_stmt *statement = m_statements.value(sql);
     if (!statement) {
         const QByteArray utf8 = sql.toUtf8();
         if (sqlite3_prepare_v3(db, utf8.constData(), int(utf8.size()), SQLITE_PREPARE_PERSISTENT, &statement,
@@ -144,7 +144,7 @@ sqlite3_stmt *SqliteStorage::auditStatement(sqlite3 *db, const QString &sql)
             setError(QStringLiteral("cannot prepare statement: %1").arg(QString::fromUtf8(sqlite3_errmsg(db))));
             return nullptr;
         }
-        m_auditStatements.insert(sql, statement);
+        m_statements.insert(sql, statement);
     }
     return statement;
 }
@@ -193,7 +193,7 @@ bool SqliteStorage::insertAuditRows(QList<AuditRecord> &records)
                 if (row > 0) sql += QStringLiteral(", ");
                 sql += QStringLiteral("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
             }
-            statement = auditStatement(db, sql);
+            statement = cachedStatement(db, sql);
             if (!statement)
                 return false;
         }
@@ -245,6 +245,156 @@ bool SqliteStorage::insertAuditRows(QList<AuditRecord> &records)
     return true;
 }
 
+bool SqliteStorage::execTransactionStatement(const QString &sql)
+{
+    // Every batch of requests runs a BEGIN and a COMMIT: prepared once instead of parsed each time.
+    sqlite3 *db = handle();
+    if (!db)
+        return SqlStorage::execTransactionStatement(sql);
+    sqlite3_stmt *statement = cachedStatement(db, sql);
+    if (!statement)
+        return false;
+    const bool done = sqlite3_step(statement) == SQLITE_DONE;
+    if (!done)
+        setError(QStringLiteral("%1: %2").arg(sql, QString::fromUtf8(sqlite3_errmsg(db))));
+    sqlite3_reset(statement);
+    return done;
+}
+
+bool SqliteStorage::queryRow(const QString &sql, const QVariantList &values, int columns, QVariantList *row)
+{
+    sqlite3 *db = handle();
+    if (!db)
+        return SqlStorage::queryRow(sql, values, columns, row);
+    sqlite3_stmt *statement = cachedStatement(db, sql);
+    if (!statement)
+        return false;
+    int rc = SQLITE_OK;
+    for (qsizetype i = 0; i < values.size() && rc == SQLITE_OK; ++i) {
+        const QVariant &v = values.at(i);
+        const int at = int(i) + 1;
+        // As Qt SQL binds them: a null QVariant, QString or QByteArray is NULL.
+        if (v.typeId() == QMetaType::QString) {
+            const QString text = v.toString();
+            const QByteArray utf8 = text.toUtf8();
+            rc = text.isNull() ? sqlite3_bind_null(statement, at)
+                               : sqlite3_bind_text(statement, at, utf8.constData(), int(utf8.size()), SQLITE_TRANSIENT);
+        } else if (v.typeId() == QMetaType::QByteArray) {
+            const QByteArray bytes = v.toByteArray();
+            rc = bytes.isNull() ? sqlite3_bind_null(statement, at)
+                                : sqlite3_bind_blob(statement, at, bytes.constData(), int(bytes.size()), SQLITE_TRANSIENT);
+        } else if (v.isNull()) {
+            rc = sqlite3_bind_null(statement, at);
+        } else {
+            bool isNumber = false;
+            const qint64 number = v.toLongLong(&isNumber);
+            if (!isNumber) {
+                sqlite3_clear_bindings(statement);
+                setError(QStringLiteral("cannot bind a %1 to a statement").arg(QString::fromLatin1(v.typeName())));
+                return false;
+            }
+            rc = sqlite3_bind_int64(statement, at, number);
+        }
+    }
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(statement);
+    if (rc == SQLITE_ROW) {
+        row->reserve(columns);
+        for (int column = 0; column < columns; ++column) {
+            switch (sqlite3_column_type(statement, column)) {
+            case SQLITE_INTEGER:
+                row->append(qlonglong(sqlite3_column_int64(statement, column)));
+                break;
+            case SQLITE_FLOAT:
+                row->append(sqlite3_column_double(statement, column));
+                break;
+            case SQLITE_TEXT:
+                row->append(QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(statement, column)),
+                                              sqlite3_column_bytes(statement, column)));
+                break;
+            case SQLITE_BLOB: {
+                const auto *bytes = static_cast<const char *>(sqlite3_column_blob(statement, column));
+                row->append(QByteArray(bytes, bytes ? sqlite3_column_bytes(statement, column) : 0));
+                break;
+            }
+            default:
+                row->append(QVariant());
+            }
+        }
+        rc = SQLITE_DONE; // only the first row is read
+    }
+    const bool done = rc == SQLITE_DONE;
+    if (!done)
+        setError(QStringLiteral("statement failed: %1").arg(QString::fromUtf8(sqlite3_errmsg(db))));
+    sqlite3_reset(statement); // ends the read, so the statement holds no snapshot between calls
+    sqlite3_clear_bindings(statement);
+    return done;
+}
+
+bool SqliteStorage::selectApiKeyByHmac(const QByteArray &hmac, std::optional<ApiKeyRecord> *out)
+{
+    // Read once per batch of key requests. Through Qt SQL, describing the row's 21 columns and turning
+    // its text into UTF-16 QVariants cost several times SQLite's own indexed lookup.
+    sqlite3 *db = handle();
+    if (!db)
+        return SqlStorage::selectApiKeyByHmac(hmac, out);
+    if (!m_keyByHmac) {
+        m_keyByHmac = cachedStatement(db, QStringLiteral("SELECT ") + apiKeyColumns() +
+                                              QStringLiteral(" WHERE k.secret_hmac = ?"));
+        if (!m_keyByHmac)
+            return false;
+    }
+    sqlite3_stmt *statement = m_keyByHmac;
+    sqlite3_reset(statement);
+    // A blob, as Qt SQL binds a QByteArray: the column holds blobs, and only a blob compares equal.
+    int rc = sqlite3_bind_blob(statement, 1, hmac.constData(), int(hmac.size()), SQLITE_STATIC);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(statement);
+    if (rc == SQLITE_ROW) {
+        const auto textAt = [statement](int column) {
+            const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(statement, column));
+            return text ? QString::fromUtf8(text, sqlite3_column_bytes(statement, column)) : QString();
+        };
+        const auto timeAt = [statement](int column) -> std::optional<qint64> {
+            if (sqlite3_column_type(statement, column) == SQLITE_NULL)
+                return std::nullopt;
+            return sqlite3_column_int64(statement, column);
+        };
+        // The columns of apiKeyColumns(), in order.
+        ApiKeyRecord k;
+        k.id = textAt(0);
+        k.tenantId = textAt(1);
+        k.name = textAt(2);
+        k.description = textAt(3);
+        k.role = textAt(4);
+        k.workspaceId = textAt(5);
+        k.workspaceName = textAt(6);
+        k.enabled = sqlite3_column_int64(statement, 7) != 0;
+        const auto *secret = static_cast<const char *>(sqlite3_column_blob(statement, 8));
+        k.secretHmac = QByteArray(secret, secret ? sqlite3_column_bytes(statement, 8) : 0);
+        k.hint = textAt(9);
+        k.createdByType = textAt(10);
+        k.createdById = textAt(11);
+        k.createdByName = textAt(12);
+        k.createdAt = sqlite3_column_int64(statement, 13);
+        k.updatedAt = sqlite3_column_int64(statement, 14);
+        k.lastUsedAt = timeAt(15);
+        k.lastUsedIp = textAt(16);
+        k.expiresAt = timeAt(17);
+        k.deletedAt = timeAt(18);
+        k.replaces = textAt(19);
+        k.replacedBy = textAt(20);
+        *out = std::move(k);
+        rc = SQLITE_DONE; // secret_hmac is unique: there is no second row
+    }
+    const bool done = rc == SQLITE_DONE;
+    if (!done)
+        setError(QStringLiteral("cannot read the key: %1").arg(QString::fromUtf8(sqlite3_errmsg(db))));
+    sqlite3_reset(statement); // ends the read, so the statement holds no snapshot between calls
+    sqlite3_clear_bindings(statement); // the bound bytes go with hmac
+    return done;
+}
+
 bool SqliteStorage::selectAuditRows(const QString &sql, const QVariantList &values, QList<AuditRecord> *out)
 {
     // Qt's driver reads every text column as UTF-16 into a QVariant: for an export of a million
@@ -254,7 +404,7 @@ bool SqliteStorage::selectAuditRows(const QString &sql, const QVariantList &valu
     if (!db)
         return SqlStorage::selectAuditRows(sql, values, out);
 
-    sqlite3_stmt *statement = auditStatement(db, sql);
+    sqlite3_stmt *statement = cachedStatement(db, sql);
     if (!statement)
         return false;
     sqlite3_reset(statement);

@@ -29,20 +29,25 @@ protected:
     QString beginStatement() const override;
     bool selectAuditRows(const QString &sql, const QVariantList &values, QList<AuditRecord> *out) override;
     bool insertAuditRows(QList<AuditRecord> &records) override;
+    bool selectApiKeyByHmac(const QByteArray &hmac, std::optional<ApiKeyRecord> *out) override;
+    bool execTransactionStatement(const QString &sql) override;
+    bool queryRow(const QString &sql, const QVariantList &values, int columns, QVariantList *row) override;
 
 private:
     bool pragma(const QString &statement, const QString &expected = {});
     /// The connection's own sqlite3 handle (null if Qt's driver does not expose it).
     sqlite3 *handle() const;
-    /// sql prepared once on handle(), kept in m_auditStatements; null (and lastError() set) on failure.
-    sqlite3_stmt *auditStatement(sqlite3 *db, const QString &sql);
+    /// sql prepared once on handle(), kept in m_statements; null (and lastError() set) on failure.
+    sqlite3_stmt *cachedStatement(sqlite3 *db, const QString &sql);
 
     QString m_dataDir;
     QString m_connectionName;
-    /// Audit statements prepared on the connection's own sqlite3 handle, finalized before it closes.
-    QHash<QString, sqlite3_stmt *> m_auditStatements;
-    /// The audit INSERTs of 1, 4 and 16 rows (owned by m_auditStatements).
+    /// Statements of the request path prepared on the connection's own sqlite3 handle (audit reads and
+    /// writes, the key lookup, BEGIN and COMMIT), finalized before it closes.
+    QHash<QString, sqlite3_stmt *> m_statements;
+    /// The audit INSERTs of 1, 4 and 16 rows and the key lookup by HMAC (owned by m_statements).
     sqlite3_stmt *m_insertAudit[3] = {};
+    sqlite3_stmt *m_keyByHmac = nullptr;
 };
 
 } // namespace datarecs::server

@@ -515,6 +515,59 @@ private slots:
         QVERIFY(!byHmac->enabled);
     }
 
+    void keyByHmac_readsEveryFieldAsKeyById()
+    {
+        // The lookup by HMAC runs on every batch of key requests and has its own reader on SQLite: it must
+        // give back exactly what the general read does, NULLs, non-ASCII text and the workspace join included.
+        OPEN_STORAGE(db, storage);
+        const TenantRecord acme = makeTenant(*storage, QStringLiteral("Acme"));
+        const WorkspaceRecord ws = makeWorkspace(*storage, acme.id, QStringLiteral("Analyse à Zürich"));
+        ApiKeyRecord plain = keyTemplate(acme.id, QStringLiteral("plain"), Now - Day);
+        ApiKeyRecord full = keyTemplate(acme.id, QStringLiteral("Clé de l’équipe 数据"), Now - 2 * Day);
+        full.description = QStringLiteral("für die Übergabe");
+        full.workspaceId = ws.id;
+        full.enabled = false;
+        full.expiresAt = Now + Day;
+        full.replaces = plain.id;
+        QVERIFY(storage->insertApiKey(plain));
+        QVERIFY(storage->insertApiKey(full));
+        QVERIFY(storage->touchApiKey(full.id, Now - 5, QStringLiteral("2001:db8::7")));
+        for (const ApiKeyRecord &key : {plain, full}) {
+            const auto byId = storage->apiKeyById(acme.id, key.id);
+            const auto byHmac = storage->apiKeyByHmac(key.secretHmac);
+            QVERIFY2(byId && byHmac, qPrintable(storage->lastError()));
+            QCOMPARE(byHmac->id, byId->id);
+            QCOMPARE(byHmac->tenantId, byId->tenantId);
+            QCOMPARE(byHmac->name, key.name);
+            QCOMPARE(byHmac->description, byId->description);
+            QCOMPARE(byHmac->role, byId->role);
+            QCOMPARE(byHmac->workspaceId, byId->workspaceId);
+            QCOMPARE(byHmac->workspaceName, byId->workspaceName);
+            QCOMPARE(byHmac->enabled, key.enabled);
+            QCOMPARE(byHmac->secretHmac, key.secretHmac);
+            QCOMPARE(byHmac->hint, key.hint);
+            QCOMPARE(byHmac->createdByType, byId->createdByType);
+            QCOMPARE(byHmac->createdById, byId->createdById);
+            QCOMPARE(byHmac->createdByName, byId->createdByName);
+            QCOMPARE(byHmac->createdAt, key.createdAt);
+            QCOMPARE(byHmac->updatedAt, byId->updatedAt);
+            QCOMPARE(byHmac->lastUsedAt, byId->lastUsedAt);
+            QCOMPARE(byHmac->lastUsedIp, byId->lastUsedIp);
+            QCOMPARE(byHmac->expiresAt, key.expiresAt);
+            QCOMPARE(byHmac->deletedAt, std::optional<qint64>());
+            QCOMPARE(byHmac->replaces, byId->replaces);
+            QCOMPARE(byHmac->replacedBy, byId->replacedBy);
+        }
+        const auto fullRead = storage->apiKeyByHmac(full.secretHmac);
+        QCOMPARE(fullRead->workspaceName, ws.name);
+        QCOMPARE(fullRead->lastUsedAt, std::optional<qint64>(Now - 5));
+        QCOMPARE(fullRead->lastUsedIp, QStringLiteral("2001:db8::7"));
+        QCOMPARE(fullRead->replaces, plain.id);
+        QVERIFY(storage->apiKeyByHmac(plain.secretHmac)->workspaceName.isEmpty());
+        QVERIFY(!storage->apiKeyByHmac(Random::bytes(32)));
+        QVERIFY2(storage->lastError().isEmpty(), qPrintable(storage->lastError()));
+    }
+
     void updateAndTouch_roundTrip()
     {
         OPEN_STORAGE(db, storage);
