@@ -310,6 +310,24 @@ private slots:
         QVERIFY2(error.contains(QStringLiteral("chmod 600")), qPrintable(error));
     }
 
+    // The admin key the batch tests authenticate with, made by the tenant's owner usr_owner.
+    static ApiKeyRecord batchKey(const ServerKeyring &keyring, const QString &tenantId, const QString &secret,
+                                 qint64 now)
+    {
+        ApiKeyRecord key;
+        key.id = QStringLiteral("key_batch");
+        key.tenantId = tenantId;
+        key.name = QStringLiteral("batch");
+        key.role = QStringLiteral("admin");
+        key.secretHmac = keyring.hmac(secret.toLatin1());
+        key.hint = KeyFormat::hint(secret);
+        key.createdByType = QStringLiteral("user");
+        key.createdById = QStringLiteral("usr_owner");
+        key.createdByName = QStringLiteral("owner@acme.test");
+        key.createdAt = key.updatedAt = now;
+        return key;
+    }
+
     // Requests that arrive together share one transaction; each is still judged on what the ones before
     // it did, and each is on record in arrival order.
     void apiService_batch_keyDisabledInTheBatchIsRefusedAtOnce()
@@ -328,17 +346,7 @@ private slots:
         const QString token = QStringLiteral("drs_") + Random::base62(43);
         const SessionRecord session{keyring.hmac(token.toLatin1()), owner.id, tenant.id, now, now + 3600 * 1000};
         const QString secret = KeyFormat::compose(Random::base62(int(KeyFormat::RandomLength)));
-        ApiKeyRecord key;
-        key.id = QStringLiteral("key_batch");
-        key.tenantId = tenant.id;
-        key.name = QStringLiteral("batch");
-        key.role = QStringLiteral("admin");
-        key.secretHmac = keyring.hmac(secret.toLatin1());
-        key.hint = KeyFormat::hint(secret);
-        key.createdByType = QStringLiteral("user");
-        key.createdById = owner.id;
-        key.createdByName = owner.email;
-        key.createdAt = key.updatedAt = now;
+        const ApiKeyRecord key = batchKey(keyring, tenant.id, secret, now);
         QVERIFY(storage.begin());
         QVERIFY(storage.insertTenant(tenant) && storage.insertUser(owner) && storage.insertSession(session)
                 && storage.insertApiKey(key));
@@ -398,17 +406,7 @@ private slots:
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
         const TenantRecord tenant{QStringLiteral("ten_batch"), QStringLiteral("Acme"), 50, now};
         const QString secret = KeyFormat::compose(Random::base62(int(KeyFormat::RandomLength)));
-        ApiKeyRecord key;
-        key.id = QStringLiteral("key_batch");
-        key.tenantId = tenant.id;
-        key.name = QStringLiteral("batch");
-        key.role = QStringLiteral("admin");
-        key.secretHmac = keyring.hmac(secret.toLatin1());
-        key.hint = KeyFormat::hint(secret);
-        key.createdByType = QStringLiteral("user");
-        key.createdById = QStringLiteral("usr_owner");
-        key.createdByName = QStringLiteral("owner@acme.test");
-        key.createdAt = key.updatedAt = now;
+        const ApiKeyRecord key = batchKey(keyring, tenant.id, secret, now);
         QVERIFY(storage.insertTenant(tenant) && storage.insertApiKey(key));
         // What a full disk would do to one record in the middle of a batch.
         QSqlQuery trigger(storage.connection());
