@@ -35,6 +35,8 @@ public:
     void answered()
     {
         m_inRequest = false;
+        if (m_reading == Reading::Chunked)
+            m_reading = Reading::Head;
         m_timer.start(m_guards->m_limits.idleTimeoutMs);
     }
 
@@ -63,49 +65,129 @@ public:
     bool overCapacity() const { return m_guards->m_open > m_guards->m_limits.maxConnections; }
 
 private:
+    /// QtHttpServer 6.4 reads everything waiting on each readyRead (inside a socket transaction), so
+    /// the bytes seen here are always new ones. They are followed through the HTTP/1.1 framing: a
+    /// request's head, then its body, then the next request's head. A body arriving in several pieces
+    /// is therefore never mistaken for an overlong head.
     void inspect()
     {
         const ConnectionLimits &limits = m_guards->m_limits;
-        if (!m_inRequest && m_socket->bytesAvailable() > 0) {
+        const qint64 available = m_socket->bytesAvailable();
+        if (available <= 0)
+            return;
+        if (!m_inRequest) {
             m_inRequest = true;
             m_timer.start(limits.requestTimeoutMs);
         }
-        // Only what is there: peek() allocates (and clears) as much as it is asked for.
-        const QByteArray waiting =
-            m_socket->peek(qMin(m_socket->bytesAvailable(), limits.maxHeaderBytes + limits.maxBodyBytes + 4096));
-        const qsizetype headerEnd = waiting.indexOf("\r\n\r\n");
-        const qsizetype lineEnd = waiting.indexOf('\n');
-        const QByteArrayView firstLine = QByteArrayView(waiting).first(lineEnd < 0 ? waiting.size() : lineEnd);
-        const qsizetype pathStart = firstLine.indexOf(' ') + 1;
-        if (pathStart > 0) {
-            const qsizetype pathEnd = firstLine.indexOf(' ', pathStart);
-            QByteArrayView target = firstLine.sliced(pathStart, (pathEnd < 0 ? firstLine.size() : pathEnd) - pathStart);
-            target = target.first(qMin<qsizetype>(target.size(), 300));
-            const qsizetype query = target.indexOf('?');
-            m_path = redactSecrets(QString::fromLatin1(query < 0 ? target : target.first(query)));
+        const QByteArray fresh = m_socket->peek(available);
+        QByteArrayView rest(fresh);
+        while (!rest.isEmpty() && !m_refused) {
+            switch (m_reading) {
+            case Reading::Head:
+                rest = readHead(rest);
+                break;
+            case Reading::Body: {
+                const qint64 taken = qMin<qint64>(rest.size(), m_bodyLeft);
+                m_bodyLeft -= taken;
+                rest = rest.sliced(taken);
+                if (m_bodyLeft == 0)
+                    m_reading = Reading::Head;
+                break;
+            }
+            case Reading::Chunked:
+                // The end of a chunked body is not tracked; the request's answer ends it (answered()).
+                m_chunkedBytes += rest.size();
+                rest = {};
+                if (m_chunkedBytes > limits.maxBodyBytes + 4096)
+                    refuse(Problem::payloadTooLarge(limits.maxBodyBytes));
+                break;
+            }
         }
-        if (headerEnd < 0) {
-            if (waiting.size() > limits.maxHeaderBytes)
-                refuse(Problem::make(431, QStringLiteral("headers-too-large"),
-                                     QStringLiteral("Request headers too large"),
-                                     QStringLiteral("The request line and headers are limited to %1 bytes.")
-                                         .arg(limits.maxHeaderBytes)));
-            return;
+    }
+
+    /// Takes the head's bytes from the front of \a bytes and returns what follows the head.
+    QByteArrayView readHead(QByteArrayView bytes)
+    {
+        const ConnectionLimits &limits = m_guards->m_limits;
+        const qint64 cap = limits.maxHeaderBytes + 4; // the head may end exactly at the limit
+        QByteArrayView head;
+        QByteArrayView after;
+        if (m_head.isEmpty()) {
+            // The usual case, a whole head in one read, needs no copy.
+            const qsizetype end = bytes.first(qMin<qint64>(bytes.size(), cap)).indexOf("\r\n\r\n");
+            if (end >= 0) {
+                head = bytes.first(end);
+                after = bytes.sliced(end + 4);
+            } else {
+                m_head = bytes.first(qMin<qint64>(bytes.size(), cap)).toByteArray();
+            }
+        } else {
+            const qsizetype before = m_head.size();
+            m_head.append(bytes.first(qMin<qint64>(bytes.size(), cap - before)));
+            const qsizetype end = m_head.indexOf("\r\n\r\n", qMax<qsizetype>(0, before - 3));
+            if (end >= 0) {
+                head = QByteArrayView(m_head).first(end);
+                after = bytes.sliced(end + 4 - before);
+            }
         }
-        if (headerEnd > limits.maxHeaderBytes) {
-            refuse(Problem::make(431, QStringLiteral("headers-too-large"), QStringLiteral("Request headers too large"),
-                                 QStringLiteral("The request line and headers are limited to %1 bytes.")
-                                     .arg(limits.maxHeaderBytes)));
-            return;
+        notePath(head.isNull() ? QByteArrayView(m_head) : head);
+        if (head.isNull()) {
+            if (m_head.size() > limits.maxHeaderBytes)
+                refuseHeadersTooLarge();
+            return {};
+        }
+        if (head.size() > limits.maxHeaderBytes) {
+            refuseHeadersTooLarge();
+            return {};
         }
         qint64 declared = 0;
-        for (const QByteArray &line : waiting.left(headerEnd).split('\n')) {
-            if (line.size() > 15 && line.left(15).compare("content-length:", Qt::CaseInsensitive) == 0)
-                declared = line.mid(15).trimmed().toLongLong();
+        bool chunked = false;
+        for (qsizetype from = 0; from < head.size();) {
+            qsizetype eol = head.indexOf('\n', from);
+            if (eol < 0)
+                eol = head.size();
+            const QByteArrayView line = head.sliced(from, eol - from);
+            from = eol + 1;
+            if (line.size() > 15 && line.first(15).compare("content-length:", Qt::CaseInsensitive) == 0)
+                declared = qMax<qint64>(0, line.sliced(15).trimmed().toLongLong());
+            else if (line.size() > 18 && line.first(18).compare("transfer-encoding:", Qt::CaseInsensitive) == 0)
+                chunked = line.sliced(18).trimmed().toByteArray().toLower().contains("chunked");
         }
-        const qint64 bodySoFar = waiting.size() - headerEnd - 4;
-        if (declared > limits.maxBodyBytes || bodySoFar > limits.maxBodyBytes + 4096)
+        m_head.clear();
+        if (declared > limits.maxBodyBytes) {
             refuse(Problem::payloadTooLarge(limits.maxBodyBytes));
+            return {};
+        }
+        if (chunked) {
+            m_reading = Reading::Chunked;
+            m_chunkedBytes = 0;
+        } else if (declared > 0) {
+            m_reading = Reading::Body;
+            m_bodyLeft = declared;
+        }
+        return after;
+    }
+
+    /// Remembers the path of the request being read, without its query, for a refusal's instance.
+    void notePath(QByteArrayView head)
+    {
+        const qsizetype lineEnd = head.indexOf('\n');
+        const QByteArrayView firstLine = lineEnd < 0 ? head : head.first(lineEnd);
+        const qsizetype pathStart = firstLine.indexOf(' ') + 1;
+        if (pathStart <= 0)
+            return;
+        const qsizetype pathEnd = firstLine.indexOf(' ', pathStart);
+        QByteArrayView target = firstLine.sliced(pathStart, (pathEnd < 0 ? firstLine.size() : pathEnd) - pathStart);
+        target = target.first(qMin<qsizetype>(target.size(), 300));
+        const qsizetype query = target.indexOf('?');
+        m_path = redactSecrets(QString::fromLatin1(query < 0 ? target : target.first(query)));
+    }
+
+    void refuseHeadersTooLarge()
+    {
+        refuse(Problem::make(431, QStringLiteral("headers-too-large"), QStringLiteral("Request headers too large"),
+                             QStringLiteral("The request line and headers are limited to %1 bytes.")
+                                 .arg(m_guards->m_limits.maxHeaderBytes)));
     }
 
     void timedOut()
@@ -123,6 +205,11 @@ private:
     QTimer m_timer;
     bool m_inRequest = false;
     bool m_refused = false;
+    enum class Reading { Head, Body, Chunked };
+    Reading m_reading = Reading::Head;
+    QByteArray m_head; // a head that came in pieces, until its blank line (at most the limit + 4)
+    qint64 m_bodyLeft = 0; // Body: bytes of the declared length still to come
+    qint64 m_chunkedBytes = 0; // Chunked: bytes received so far
     QString m_path = QStringLiteral("/"); // of the request being read, for the problem's instance
 };
 

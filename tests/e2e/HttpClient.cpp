@@ -372,6 +372,12 @@ bool parseRaw(const QByteArray &raw, Response &response, bool closed)
 
 RawResponse rawExchange(quint16 port, const QByteArray &bytes, int timeoutMs)
 {
+    return rawExchangeInPieces(port, {bytes}, 0, timeoutMs);
+}
+
+RawResponse rawExchangeInPieces(quint16 port, const QList<QByteArray> &pieces, int pauseMs, int timeoutMs)
+{
+    const QByteArray bytes = pieces.value(0);
     RawResponse out;
     out.response.route = Route::Direct;
     const qsizetype space = bytes.indexOf(' ');
@@ -388,6 +394,18 @@ RawResponse rawExchange(quint16 port, const QByteArray &bytes, int timeoutMs)
         return out;
     }
     socket.write(bytes);
+    for (qsizetype i = 1; i < pieces.size() && socket.state() == QAbstractSocket::ConnectedState; ++i) {
+        // Each piece must be on the wire, and read by the server, before the next one is sent.
+        while (socket.bytesToWrite() > 0 && socket.waitForBytesWritten(1000)) {
+        }
+        QElapsedTimer pause;
+        pause.start();
+        while (pause.elapsed() < pauseMs && socket.state() == QAbstractSocket::ConnectedState) {
+            if (socket.waitForReadyRead(qMax<int>(1, pauseMs - int(pause.elapsed()))))
+                out.raw += socket.readAll();
+        }
+        socket.write(pieces.at(i));
+    }
     bool closed = false;
     while (clock.elapsed() < timeoutMs) {
         // Keep writing while reading so a server answering early (413) does not deadlock us.

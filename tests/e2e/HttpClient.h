@@ -108,6 +108,8 @@ struct RawResponse
     Response response; // parsed; status 0 if nothing parseable came back
 };
 RawResponse rawExchange(quint16 port, const QByteArray &bytes, int timeoutMs = 15000);
+/// The same, sending the bytes in pieces with a pause after each, as a slow client or network does.
+RawResponse rawExchangeInPieces(quint16 port, const QList<QByteArray> &pieces, int pauseMs, int timeoutMs = 15000);
 
 /// Builds a request with Host, Content-Length (when a body is given) and Connection: close.
 QByteArray rawRequest(const QByteArray &method, const QByteArray &target, const HeaderList &headers,

@@ -253,6 +253,39 @@ private slots:
         E2E_VERIFY_EMPTY(problemMismatch(hugeAnswer.response, 413, QStringLiteral("payload-too-large")));
     }
 
+    void slowClient_bodyInPieces_isReadWhole()
+    {
+        // 60 KiB of valid JSON (whitespace may stand between tokens). The head is cut in the middle of
+        // a header, and most of the body comes in a last piece with no head of its own: it must be read
+        // as the rest of the body, not refused as an overlong head.
+        const QByteArray body = "{\"name\":\"in-pieces\"," + QByteArray(60 * 1024, ' ') + "\"role\":\"workspace_viewer\"}";
+        const QByteArray request = rawRequest("POST", "/v1/api-keys",
+                                              {{"Authorization", "Bearer " + m_owner.toLatin1()}, {"Content-Type", "application/json"}},
+                                              &body);
+        const qsizetype bodyStart = request.indexOf("\r\n\r\n") + 4;
+        const QList<QByteArray> pieces{request.left(30), request.mid(30, bodyStart + 10 - 30), request.mid(bodyStart + 10)};
+        const RawResponse r = rawExchangeInPieces(m_env.server.serverPort(), pieces, 150);
+        QVERIFY2(r.complete, qPrintable(r.error));
+        E2E_EXPECT(r.response, 201);
+        const QJsonObject key = r.response.json().value(QStringLiteral("api_key")).toObject();
+        m_made << key.value(QStringLiteral("id")).toString();
+        QCOMPARE(key.value(QStringLiteral("name")).toString(), QStringLiteral("in-pieces"));
+    }
+
+    void slowClient_overlongHeadInPieces_is431()
+    {
+        // A head over 16 KiB that trickles in 4 KiB at a time is refused as one sent at once would be.
+        const QByteArray request = "GET /v1/me HTTP/1.1\r\nHost: x\r\nX-Big: " + QByteArray(20 * 1024, 'a')
+            + "\r\nConnection: close\r\n\r\n";
+        QList<QByteArray> pieces;
+        for (qsizetype at = 0; at < request.size(); at += 4096)
+            pieces << request.mid(at, 4096);
+        const RawResponse r = rawExchangeInPieces(m_env.server.serverPort(), pieces, 50);
+        QVERIFY2(r.complete, qPrintable(r.error));
+        E2E_VERIFY_EMPTY(problemMismatch(r.response, 431, QStringLiteral("headers-too-large")));
+        QCOMPARE(r.response.json().value(QStringLiteral("instance")).toString(), QStringLiteral("/v1/me"));
+    }
+
     void unsupportedMediaType_data()
     {
         QTest::addColumn<QByteArray>("method");
