@@ -106,9 +106,7 @@ template <typename T> ApiCall<T> *ApiClient::send(ApiJob::Request request, typen
 template <typename T> ApiCall<T> *ApiClient::sendJson(ApiJob::Request request, const QString &what)
 {
     return send<T>(std::move(request), [what](const ApiJob &job) -> Result<T> {
-        Result<QJsonObject> o = JsonReader::parseObject(job.body(), what);
-        if (!o) return o.error();
-        return T::fromJson(o.value(), what);
+        return parseJson<T>(job.body(), what);
     });
 }
 
@@ -116,9 +114,7 @@ namespace {
 
 template <typename T> Result<QList<T>> parseItems(const ApiJob &job, const QString &what)
 {
-    Result<QJsonObject> o = JsonReader::parseObject(job.body(), what);
-    if (!o) return o.error();
-    Result<Page<T>> page = Page<T>::fromJson(o.value(), what);
+    Result<Page<T>> page = parseJson<Page<T>>(job.body(), what);
     if (!page) return page.error();
     return page.value().items;
 }
@@ -130,9 +126,7 @@ Result<NoContent> noContent(const ApiJob &)
 
 Result<CreatedApiKey> parseCreated(const ApiJob &job)
 {
-    Result<QJsonObject> o = JsonReader::parseObject(job.body(), u"CreatedApiKey"_s);
-    if (!o) return o.error();
-    Result<CreatedApiKey> created = CreatedApiKey::fromJson(o.value());
+    Result<CreatedApiKey> created = parseJson<CreatedApiKey>(job.body(), u"CreatedApiKey"_s);
     if (created) created.value().replayed = job.responseHeader("Idempotent-Replayed") == "true";
     return created;
 }

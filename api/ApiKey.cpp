@@ -6,7 +6,7 @@ using namespace Qt::StringLiterals;
 
 namespace datarecs {
 
-Result<KeyCreator> KeyCreator::fromJson(const QJsonValue &value, const QString &path)
+Result<KeyCreator> KeyCreator::fromJson(const JsonValue &value, const QString &path)
 {
     JsonReader r(value, path);
     KeyCreator out;
@@ -22,7 +22,7 @@ QJsonObject KeyCreator::toJson() const
     return {{u"type"_s, type}, {u"id"_s, id}, {u"name"_s, name}};
 }
 
-Result<ApiKey> ApiKey::fromJson(const QJsonValue &value, const QString &path)
+Result<ApiKey> ApiKey::fromJson(const JsonValue &value, const QString &path)
 {
     JsonReader r(value, path);
     ApiKey k;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "JsonValue.h"
+
 #include "Identity.h"
 
 namespace datarecs {
@@ -11,7 +13,7 @@ struct KeyCreator
     QString id;
     QString name;
 
-    static Result<KeyCreator> fromJson(const QJsonValue &value, const QString &path);
+    static Result<KeyCreator> fromJson(const JsonValue &value, const QString &path);
     QJsonObject toJson() const;
 };
 
@@ -35,7 +37,7 @@ struct ApiKey
     std::optional<QString> replaces;
     std::optional<QString> replacedBy;
 
-    static Result<ApiKey> fromJson(const QJsonValue &value, const QString &path = QStringLiteral("ApiKey"));
+    static Result<ApiKey> fromJson(const JsonValue &value, const QString &path = QStringLiteral("ApiKey"));
     QJsonObject toJson() const;
 };
 

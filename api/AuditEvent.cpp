@@ -8,7 +8,7 @@ using namespace Qt::StringLiterals;
 
 namespace datarecs {
 
-Result<AuditActor> AuditActor::fromJson(const QJsonValue &value, const QString &path)
+Result<AuditActor> AuditActor::fromJson(const JsonValue &value, const QString &path)
 {
     JsonReader r(value, path);
     AuditActor out;
@@ -24,7 +24,7 @@ QJsonObject AuditActor::toJson() const
     return {{u"type"_s, type}, {u"id"_s, JsonWrite::nullable(id)}, {u"name"_s, JsonWrite::nullable(name)}};
 }
 
-Result<AuditTarget> AuditTarget::fromJson(const QJsonValue &value, const QString &path)
+Result<AuditTarget> AuditTarget::fromJson(const JsonValue &value, const QString &path)
 {
     JsonReader r(value, path);
     AuditTarget out;
@@ -40,7 +40,7 @@ QJsonObject AuditTarget::toJson() const
     return {{u"type"_s, type}, {u"id"_s, id}, {u"name"_s, JsonWrite::nullable(name)}};
 }
 
-Result<AuditEvent> AuditEvent::fromJson(const QJsonValue &value, const QString &path)
+Result<AuditEvent> AuditEvent::fromJson(const JsonValue &value, const QString &path)
 {
     static const QRegularExpression hex64(u"^[0-9a-f]{64}$"_s);
     JsonReader r(value, path);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "JsonValue.h"
+
 #include "Result.h"
 
 #include <QDateTime>
@@ -15,7 +17,7 @@ struct AuditActor
     std::optional<QString> id;
     std::optional<QString> name;
 
-    static Result<AuditActor> fromJson(const QJsonValue &value, const QString &path);
+    static Result<AuditActor> fromJson(const JsonValue &value, const QString &path);
     QJsonObject toJson() const;
 };
 
@@ -28,7 +30,7 @@ struct AuditTarget
     /// review needs to read.
     std::optional<QString> name;
 
-    static Result<AuditTarget> fromJson(const QJsonValue &value, const QString &path);
+    static Result<AuditTarget> fromJson(const JsonValue &value, const QString &path);
     QJsonObject toJson() const;
 };
 
@@ -52,7 +54,7 @@ struct AuditEvent
     QString prevHash;
     QString hash;
 
-    static Result<AuditEvent> fromJson(const QJsonValue &value,
+    static Result<AuditEvent> fromJson(const JsonValue &value,
                                        const QString &path = QStringLiteral("AuditEvent"));
     QJsonObject toJson() const;
 };

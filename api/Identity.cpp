@@ -6,7 +6,7 @@ using namespace Qt::StringLiterals;
 
 namespace datarecs {
 
-Result<NamedRef> NamedRef::fromJson(const QJsonValue &value, const QString &path)
+Result<NamedRef> NamedRef::fromJson(const JsonValue &value, const QString &path)
 {
     JsonReader r(value, path);
     NamedRef out;
@@ -21,7 +21,7 @@ QJsonObject NamedRef::toJson() const
     return {{u"id"_s, id}, {u"name"_s, name}};
 }
 
-Result<User> User::fromJson(const QJsonValue &value, const QString &path)
+Result<User> User::fromJson(const JsonValue &value, const QString &path)
 {
     JsonReader r(value, path);
     User out;
@@ -38,7 +38,7 @@ QJsonObject User::toJson() const
     return {{u"id"_s, id}, {u"email"_s, email}, {u"name"_s, name}, {u"role"_s, JsonWrite::nullable(role)}};
 }
 
-Result<WorkspaceRole> WorkspaceRole::fromJson(const QJsonValue &value, const QString &path)
+Result<WorkspaceRole> WorkspaceRole::fromJson(const JsonValue &value, const QString &path)
 {
     JsonReader r(value, path);
     WorkspaceRole out;
@@ -53,7 +53,7 @@ QJsonObject WorkspaceRole::toJson() const
     return {{u"workspace"_s, workspace.toJson()}, {u"role"_s, role}};
 }
 
-Result<Identity> Identity::fromJson(const QJsonValue &value, const QString &path)
+Result<Identity> Identity::fromJson(const JsonValue &value, const QString &path)
 {
     JsonReader r(value, path);
     Identity out;

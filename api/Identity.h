@@ -1,5 +1,7 @@
 #pragma once
 
+#include "JsonValue.h"
+
 #include "Result.h"
 
 #include <QDateTime>
@@ -16,7 +18,7 @@ struct NamedRef
     QString id;
     QString name;
 
-    static Result<NamedRef> fromJson(const QJsonValue &value, const QString &path = QStringLiteral("ref"));
+    static Result<NamedRef> fromJson(const JsonValue &value, const QString &path = QStringLiteral("ref"));
     QJsonObject toJson() const;
     friend bool operator==(const NamedRef &, const NamedRef &) = default;
 };
@@ -29,7 +31,7 @@ struct User
     QString name;
     std::optional<QString> role;
 
-    static Result<User> fromJson(const QJsonValue &value, const QString &path = QStringLiteral("User"));
+    static Result<User> fromJson(const JsonValue &value, const QString &path = QStringLiteral("User"));
     QJsonObject toJson() const;
 };
 
@@ -38,7 +40,7 @@ struct WorkspaceRole
     NamedRef workspace;
     QString role;
 
-    static Result<WorkspaceRole> fromJson(const QJsonValue &value, const QString &path);
+    static Result<WorkspaceRole> fromJson(const JsonValue &value, const QString &path);
     QJsonObject toJson() const;
 };
 
@@ -58,7 +60,7 @@ struct Identity
     bool isApiKey() const { return kind == u"api_key"; }
     bool can(const QString &permission) const { return permissions.contains(permission); }
 
-    static Result<Identity> fromJson(const QJsonValue &value,
+    static Result<Identity> fromJson(const JsonValue &value,
                                      const QString &path = QStringLiteral("Identity"));
     QJsonObject toJson() const;
 };

@@ -4,14 +4,123 @@
 
 #include <QJsonDocument>
 
+#include <simdjson.h>
+
+#include <new>
+#include <type_traits>
+
 namespace datarecs {
 
-JsonReader::JsonReader(const QJsonValue &value, QString path)
-    : m_object(value.toObject())
-    , m_path(std::move(path))
+struct JsonDocument::Parsed
 {
-    if (!value.isObject())
+    simdjson::dom::parser parser;
+    simdjson::dom::element root;
+};
+
+Result<JsonDocument> JsonDocument::parseObject(const QByteArray &body, const QString &what)
+{
+    auto parsed = std::make_shared<Parsed>();
+    // parse() copies the body into a padded buffer of its own (simdjson reads past the end in blocks).
+    const simdjson::error_code error = parsed->parser.parse(body.constData(), size_t(body.size())).get(parsed->root);
+    if (error != simdjson::SUCCESS)
+        return ApiError::malformed(QStringLiteral("%1: not JSON (%2)").arg(what, QString::fromUtf8(simdjson::error_message(error))));
+    if (!parsed->root.is_object()) return ApiError::malformed(QStringLiteral("%1: expected an object").arg(what));
+    JsonDocument doc;
+    doc.m_parsed = std::move(parsed);
+    return doc;
+}
+
+JsonDocument JsonDocument::fromQtJson(const QJsonValue &value)
+{
+    // QJsonDocument writes only objects and arrays, so the value goes inside a one-element array.
+    const QByteArray text = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+    auto parsed = std::make_shared<Parsed>();
+    simdjson::dom::array array;
+    if (parsed->parser.parse(text.constData(), size_t(text.size())).get(array) != simdjson::SUCCESS
+        || array.at(0).get(parsed->root) != simdjson::SUCCESS) {
+        qFatal("JsonDocument::fromQtJson: QJsonDocument wrote text simdjson cannot read");
+    }
+    JsonDocument doc;
+    doc.m_parsed = std::move(parsed);
+    return doc;
+}
+
+const JsonValue &JsonDocument::root() const
+{
+    return m_parsed->root;
+}
+
+struct JsonReader::Fields
+{
+    bool isObject = false;
+    simdjson::dom::object object;
+    /// Where the previous lookup stopped: the server writes the fields in the order the parsers read
+    /// them, so the next field is usually the next member and each lookup compares one name.
+    simdjson::dom::object::iterator next;
+
+    /// The member called key, or an error when there is none. Duplicate names: the first one counts.
+    simdjson::simdjson_result<simdjson::dom::element> find(QLatin1StringView key)
+    {
+        if (!isObject) return simdjson::NO_SUCH_FIELD;
+        const std::string_view name(key.data(), size_t(key.size()));
+        const auto end = object.end();
+        for (auto it = next; it != end; ++it) {
+            if (it.key() == name) {
+                next = it;
+                ++next;
+                return it.value();
+            }
+        }
+        for (auto it = object.begin(); it != next; ++it) {
+            if (it.key() == name) {
+                next = it;
+                ++next;
+                return it.value();
+            }
+        }
+        return simdjson::NO_SUCH_FIELD;
+    }
+};
+
+namespace {
+
+QString text(std::string_view s)
+{
+    return QString::fromUtf8(s.data(), qsizetype(s.size()));
+}
+
+/// A JSON number holding a whole number. One written with a fraction or an exponent (5.0, 1e3) is
+/// still an integer, as long as a double holds it exactly.
+std::optional<qint64> integerOf(const JsonValue &v)
+{
+    int64_t n = 0;
+    double d = 0;
+    if (v.get_int64().get(n) == simdjson::SUCCESS) return qint64(n);
+    if (v.is_double() && v.get_double().get(d) == simdjson::SUCCESS && qAbs(d) < 9.0e15 && d == double(qint64(d)))
+        return qint64(d);
+    return std::nullopt;
+}
+
+} // namespace
+
+JsonReader::JsonReader(const JsonValue &value, QString path)
+    : m_path(std::move(path))
+{
+    static_assert(sizeof(Fields) <= sizeof(m_fields) && alignof(Fields) <= 8);
+    static_assert(std::is_trivially_destructible_v<Fields>);
+    Fields *f = new (m_fields) Fields;
+    f->isObject = value.get_object().get(f->object) == simdjson::SUCCESS;
+    if (f->isObject)
+        f->next = f->object.begin();
+    else
         m_error = ApiError::malformed(QStringLiteral("%1: expected an object").arg(m_path));
+}
+
+JsonReader::~JsonReader() = default; // Fields is trivially destructible
+
+JsonReader::Fields &JsonReader::fields()
+{
+    return *std::launder(reinterpret_cast<Fields *>(m_fields));
 }
 
 QString JsonReader::childPath(QLatin1StringView key) const
@@ -25,101 +134,140 @@ void JsonReader::fail(QLatin1StringView key, const QString &expectation)
         m_error = ApiError::malformed(QStringLiteral("%1: expected %2").arg(childPath(key), expectation));
 }
 
-QJsonValue JsonReader::field(QLatin1StringView key)
+void JsonReader::visitFieldWith(QLatin1StringView key, Presence presence, void *use, void (*call)(void *, const JsonValue &))
 {
-    const QJsonValue v = m_object.value(key);
-    if (v.isUndefined()) fail(key, QStringLiteral("a value, but the field is missing"));
-    return v;
+    simdjson::dom::element v;
+    if (fields().find(key).get(v) != simdjson::SUCCESS) {
+        if (presence == Presence::Required) fail(key, QStringLiteral("a value, but the field is missing"));
+        return;
+    }
+    if (presence == Presence::Nullable && v.is_null()) return;
+    call(use, v);
+}
+
+void JsonReader::visitArrayWith(QLatin1StringView key, void *reserve, void (*callReserve)(void *, qsizetype), void *use,
+                                void (*call)(void *, const JsonValue &, qsizetype))
+{
+    visitField(key, Presence::Required, [&](const JsonValue &v) {
+        simdjson::dom::array a;
+        if (v.get_array().get(a) != simdjson::SUCCESS) {
+            fail(key, QStringLiteral("an array"));
+            return;
+        }
+        callReserve(reserve, qsizetype(a.size()));
+        qsizetype i = 0;
+        for (simdjson::dom::element item : a) {
+            if (failed()) return;
+            call(use, item, i++);
+        }
+    });
 }
 
 QString JsonReader::string(QLatin1StringView key)
 {
-    const QJsonValue v = field(key);
-    if (!v.isString() && !v.isUndefined()) fail(key, QStringLiteral("a string"));
-    return v.toString();
+    QString out;
+    visitField(key, Presence::Required, [&](const JsonValue &v) {
+        std::string_view s;
+        if (v.get_string().get(s) == simdjson::SUCCESS)
+            out = text(s);
+        else
+            fail(key, QStringLiteral("a string"));
+    });
+    return out;
 }
 
 std::optional<QString> JsonReader::nullableString(QLatin1StringView key)
 {
-    const QJsonValue v = m_object.value(key);
-    if (v.isNull() || v.isUndefined()) return std::nullopt;
-    if (!v.isString()) {
-        fail(key, QStringLiteral("a string or null"));
-        return std::nullopt;
-    }
-    return v.toString();
+    std::optional<QString> out;
+    visitField(key, Presence::Nullable, [&](const JsonValue &v) {
+        std::string_view s;
+        if (v.get_string().get(s) == simdjson::SUCCESS)
+            out = text(s);
+        else
+            fail(key, QStringLiteral("a string or null"));
+    });
+    return out;
 }
 
 qint64 JsonReader::integer(QLatin1StringView key)
 {
-    const QJsonValue v = field(key);
-    if (v.isUndefined()) return 0;
-    // JSON numbers are doubles; an integer field must hold a whole number.
-    if (!v.isDouble() || v.toDouble() != double(v.toInteger())) {
-        fail(key, QStringLiteral("an integer"));
-        return 0;
-    }
-    return v.toInteger();
+    qint64 out = 0;
+    visitField(key, Presence::Required, [&](const JsonValue &v) {
+        const std::optional<qint64> n = integerOf(v);
+        if (n)
+            out = *n;
+        else
+            fail(key, QStringLiteral("an integer"));
+    });
+    return out;
 }
 
 std::optional<qint64> JsonReader::nullableInteger(QLatin1StringView key)
 {
-    const QJsonValue v = m_object.value(key);
-    if (v.isNull() || v.isUndefined()) return std::nullopt;
-    return integer(key);
+    std::optional<qint64> out;
+    visitField(key, Presence::Nullable, [&](const JsonValue &v) {
+        out = integerOf(v);
+        if (!out) fail(key, QStringLiteral("an integer or null"));
+    });
+    return out;
 }
 
 bool JsonReader::boolean(QLatin1StringView key)
 {
-    const QJsonValue v = field(key);
-    if (!v.isBool() && !v.isUndefined()) fail(key, QStringLiteral("true or false"));
-    return v.toBool();
+    bool out = false;
+    visitField(key, Presence::Required, [&](const JsonValue &v) {
+        if (v.get_bool().get(out) != simdjson::SUCCESS) fail(key, QStringLiteral("true or false"));
+    });
+    return out;
 }
+
+namespace {
+
+QDateTime timestampOf(const JsonValue &v)
+{
+    std::string_view s;
+    return v.get_string().get(s) == simdjson::SUCCESS ? parseRfc3339(text(s)) : QDateTime();
+}
+
+} // namespace
 
 QDateTime JsonReader::timestamp(QLatin1StringView key)
 {
-    const QJsonValue v = field(key);
-    if (v.isUndefined()) return {};
-    return timestampOf(v, key);
-}
-
-QDateTime JsonReader::timestampOf(const QJsonValue &v, QLatin1StringView key)
-{
-    const QDateTime t = v.isString() ? parseRfc3339(v.toString()) : QDateTime();
-    if (!t.isValid()) {
-        fail(key, QStringLiteral("an RFC 3339 timestamp"));
-        return {};
-    }
-    return t;
+    QDateTime out;
+    visitField(key, Presence::Required, [&](const JsonValue &v) {
+        out = timestampOf(v);
+        if (!out.isValid()) fail(key, QStringLiteral("an RFC 3339 timestamp"));
+    });
+    return out;
 }
 
 std::optional<QDateTime> JsonReader::nullableTimestamp(QLatin1StringView key)
 {
-    // One lookup: the value found is the one read (not looked up again by timestamp()).
-    const QJsonValue v = m_object.value(key);
-    if (v.isNull() || v.isUndefined()) return std::nullopt;
-    return timestampOf(v, key);
+    std::optional<QDateTime> out;
+    visitField(key, Presence::Nullable, [&](const JsonValue &v) {
+        const QDateTime t = timestampOf(v);
+        if (t.isValid())
+            out = t;
+        else
+            fail(key, QStringLiteral("an RFC 3339 timestamp"));
+    });
+    return out;
 }
 
 QStringList JsonReader::stringList(QLatin1StringView key)
 {
     QStringList out;
-    const QJsonArray a = array(key);
-    for (const QJsonValue &v : a) {
-        if (!v.isString()) {
-            fail(key, QStringLiteral("an array of strings"));
-            return {};
-        }
-        out.append(v.toString());
-    }
+    visitArray(key, [&](qsizetype size) { out.reserve(size); },
+               [&](const JsonValue &v, qsizetype) {
+                   std::string_view s;
+                   if (v.get_string().get(s) == simdjson::SUCCESS) {
+                       out.append(text(s));
+                   } else {
+                       fail(key, QStringLiteral("an array of strings"));
+                       out.clear();
+                   }
+               });
     return out;
-}
-
-QJsonArray JsonReader::array(QLatin1StringView key)
-{
-    const QJsonValue v = field(key);
-    if (!v.isArray() && !v.isUndefined()) fail(key, QStringLiteral("an array"));
-    return v.toArray();
 }
 
 QString JsonReader::oneOf(QLatin1StringView key, std::initializer_list<QLatin1StringView> allowed)
@@ -134,16 +282,6 @@ QString JsonReader::oneOf(QLatin1StringView key, std::initializer_list<QLatin1St
         names.append(QStringLiteral("\"%1\"").arg(a));
     fail(key, QStringLiteral("one of %1, not \"%2\"").arg(names.join(QStringLiteral(", ")), s));
     return s;
-}
-
-Result<QJsonObject> JsonReader::parseObject(const QByteArray &body, const QString &what)
-{
-    QJsonParseError pe;
-    const QJsonDocument doc = QJsonDocument::fromJson(body, &pe);
-    if (pe.error != QJsonParseError::NoError)
-        return ApiError::malformed(QStringLiteral("%1: not JSON (%2)").arg(what, pe.errorString()));
-    if (!doc.isObject()) return ApiError::malformed(QStringLiteral("%1: expected an object").arg(what));
-    return doc.object();
 }
 
 namespace JsonWrite {

@@ -11,7 +11,7 @@ template <typename T> struct Page
     QList<T> items;
     std::optional<QString> nextCursor; ///< absent on the last page
 
-    static Result<Page> fromJson(const QJsonValue &value, const QString &path)
+    static Result<Page> fromJson(const JsonValue &value, const QString &path)
     {
         JsonReader r(value, path);
         Page out;

@@ -6,7 +6,7 @@ using namespace Qt::StringLiterals;
 
 namespace datarecs {
 
-Result<Quota> Quota::fromJson(const QJsonValue &value, const QString &path)
+Result<Quota> Quota::fromJson(const JsonValue &value, const QString &path)
 {
     JsonReader r(value, path);
     Quota out;

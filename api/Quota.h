@@ -1,5 +1,7 @@
 #pragma once
 
+#include "JsonValue.h"
+
 #include "Result.h"
 
 #include <QJsonObject>
@@ -13,7 +15,7 @@ struct Quota
     qint64 used = 0;
     qint64 remaining = 0;
 
-    static Result<Quota> fromJson(const QJsonValue &value, const QString &path = QStringLiteral("Quota"));
+    static Result<Quota> fromJson(const JsonValue &value, const QString &path = QStringLiteral("Quota"));
     QJsonObject toJson() const;
 };
 

@@ -7,7 +7,28 @@ using namespace Qt::StringLiterals;
 
 namespace datarecs {
 
-Result<Health> Health::fromJson(const QJsonValue &value, const QString &path)
+namespace {
+
+/// AuditVerification's "first_broken": the first event whose hash does not verify.
+struct FirstBroken
+{
+    qint64 id = 0;
+    QString reason;
+
+    static Result<FirstBroken> fromJson(const JsonValue &value, const QString &path)
+    {
+        JsonReader r(value, path);
+        FirstBroken out;
+        out.id = r.integer("id"_L1);
+        out.reason = r.string("reason"_L1);
+        if (r.failed()) return r.error();
+        return out;
+    }
+};
+
+} // namespace
+
+Result<Health> Health::fromJson(const JsonValue &value, const QString &path)
 {
     JsonReader r(value, path);
     Health out;
@@ -17,7 +38,7 @@ Result<Health> Health::fromJson(const QJsonValue &value, const QString &path)
     return out;
 }
 
-Result<LoginResult> LoginResult::fromJson(const QJsonValue &value, const QString &path)
+Result<LoginResult> LoginResult::fromJson(const JsonValue &value, const QString &path)
 {
     JsonReader r(value, path);
     LoginResult out;
@@ -31,7 +52,7 @@ Result<LoginResult> LoginResult::fromJson(const QJsonValue &value, const QString
     return out;
 }
 
-Result<CreatedApiKey> CreatedApiKey::fromJson(const QJsonValue &value, const QString &path)
+Result<CreatedApiKey> CreatedApiKey::fromJson(const JsonValue &value, const QString &path)
 {
     JsonReader r(value, path);
     CreatedApiKey out;
@@ -44,20 +65,15 @@ Result<CreatedApiKey> CreatedApiKey::fromJson(const QJsonValue &value, const QSt
     return out;
 }
 
-Result<AuditVerification> AuditVerification::fromJson(const QJsonValue &value, const QString &path)
+Result<AuditVerification> AuditVerification::fromJson(const JsonValue &value, const QString &path)
 {
     JsonReader r(value, path);
     AuditVerification out;
     out.ok = r.boolean("ok"_L1);
     out.checked = r.integer("checked"_L1);
-    const QJsonValue broken = value.toObject().value("first_broken"_L1);
-    if (broken.isObject()) {
-        JsonReader b(broken, path + u".first_broken"_s);
-        out.firstBrokenId = b.integer("id"_L1);
-        out.firstBrokenReason = b.string("reason"_L1);
-        if (b.failed()) return b.error();
-    } else if (!broken.isNull() && !broken.isUndefined()) {
-        r.fail("first_broken"_L1, u"an object or null"_s);
+    if (const std::optional<FirstBroken> broken = r.nullableNested<FirstBroken>("first_broken"_L1)) {
+        out.firstBrokenId = broken->id;
+        out.firstBrokenReason = broken->reason;
     }
     if (!r.failed() && !out.ok && !out.firstBrokenId)
         r.fail("first_broken"_L1, u"the first broken event when ok is false"_s);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "JsonValue.h"
+
 #include "ApiKey.h"
 
 namespace datarecs {
@@ -11,7 +13,7 @@ struct Health
 {
     QString status;
     QString version;
-    static Result<Health> fromJson(const QJsonValue &value, const QString &path = QStringLiteral("Health"));
+    static Result<Health> fromJson(const JsonValue &value, const QString &path = QStringLiteral("Health"));
 };
 
 /// POST /v1/auth/login. The token is a secret: hand it to the CredentialStore, never to a log.
@@ -21,7 +23,7 @@ struct LoginResult
     QString tokenType;
     QDateTime expiresAt;
     User user;
-    static Result<LoginResult> fromJson(const QJsonValue &value,
+    static Result<LoginResult> fromJson(const JsonValue &value,
                                         const QString &path = QStringLiteral("Login"));
 };
 
@@ -32,7 +34,7 @@ struct CreatedApiKey
     QString secret;
     std::optional<ApiKey> replaces; ///< rotate only: the old key, now pointing at the new one
     bool replayed = false;          ///< the server answered an Idempotency-Key replay
-    static Result<CreatedApiKey> fromJson(const QJsonValue &value,
+    static Result<CreatedApiKey> fromJson(const JsonValue &value,
                                           const QString &path = QStringLiteral("CreatedApiKey"));
 };
 
@@ -43,7 +45,7 @@ struct AuditVerification
     qint64 checked = 0;
     std::optional<qint64> firstBrokenId;
     QString firstBrokenReason;
-    static Result<AuditVerification> fromJson(const QJsonValue &value,
+    static Result<AuditVerification> fromJson(const JsonValue &value,
                                               const QString &path = QStringLiteral("AuditVerification"));
     QJsonObject toJson() const;
 };

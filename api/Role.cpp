@@ -6,7 +6,7 @@ using namespace Qt::StringLiterals;
 
 namespace datarecs {
 
-Result<Role> Role::fromJson(const QJsonValue &value, const QString &path)
+Result<Role> Role::fromJson(const JsonValue &value, const QString &path)
 {
     JsonReader r(value, path);
     Role out;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "JsonValue.h"
+
 #include "Result.h"
 
 #include <QJsonObject>
@@ -17,7 +19,7 @@ struct Role
     qint64 rank = 0;
     QStringList permissions;
 
-    static Result<Role> fromJson(const QJsonValue &value, const QString &path = QStringLiteral("Role"));
+    static Result<Role> fromJson(const JsonValue &value, const QString &path = QStringLiteral("Role"));
     QJsonObject toJson() const;
 };
 

@@ -6,7 +6,7 @@ using namespace Qt::StringLiterals;
 
 namespace datarecs {
 
-Result<Workspace> Workspace::fromJson(const QJsonValue &value, const QString &path)
+Result<Workspace> Workspace::fromJson(const JsonValue &value, const QString &path)
 {
     JsonReader r(value, path);
     Workspace out;

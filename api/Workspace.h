@@ -1,5 +1,7 @@
 #pragma once
 
+#include "JsonValue.h"
+
 #include "Result.h"
 
 #include <QJsonObject>
@@ -12,7 +14,7 @@ struct Workspace
     QString name;
     QString description;
 
-    static Result<Workspace> fromJson(const QJsonValue &value,
+    static Result<Workspace> fromJson(const JsonValue &value,
                                       const QString &path = QStringLiteral("Workspace"));
     QJsonObject toJson() const;
 };

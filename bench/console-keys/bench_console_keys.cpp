@@ -94,9 +94,13 @@ int main(int argc, char *argv[])
     // Load: JSON text → strict ApiKey parsing → model (and the sorted proxy over it).
     QElapsedTimer t;
     t.start();
-    const Result<QJsonObject> object = JsonReader::parseObject(body, u"bench"_s);
+    const Result<JsonDocument> doc = JsonDocument::parseObject(body, u"bench"_s);
     const double jsonMs = ms(t);
-    const Result<Page<ApiKey>> page = Page<ApiKey>::fromJson(object.value(), u"bench"_s);
+    if (!doc.ok()) {
+        std::fprintf(stderr, "not JSON: %s\n", qPrintable(doc.error().detail()));
+        return 1;
+    }
+    const Result<Page<ApiKey>> page = Page<ApiKey>::fromJson(doc.value().root(), u"bench"_s);
     const double parseMs = ms(t) - jsonMs;
     if (!page.ok()) {
         std::fprintf(stderr, "parse failed: %s\n", qPrintable(page.error().detail()));

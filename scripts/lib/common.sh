@@ -7,7 +7,7 @@ DATARECS_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config clang
   # Qt 6 and the libraries we link
   qt6-base-dev qt6-httpserver-dev qt6-websockets-dev qt6-tools-dev-tools
-  libqt6sql6-sqlite libqt6sql6-psql qtkeychain-qt6-dev libsodium-dev zlib1g-dev libgl-dev libsqlite3-dev
+  libqt6sql6-sqlite libqt6sql6-psql qtkeychain-qt6-dev libsodium-dev libsimdjson-dev zlib1g-dev libgl-dev libsqlite3-dev
   # real services the tests start
   postgresql nodejs npm
   # GUI tests, screenshots, keychain and accessibility under a virtual display

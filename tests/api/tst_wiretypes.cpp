@@ -75,15 +75,15 @@ std::optional<ApiError> parse(const QString &type, const QJsonValue &v)
         if (r.ok()) return std::nullopt;
         return r.error();
     };
-    if (type == u"ApiKey") return check(ApiKey::fromJson(v));
-    if (type == u"AuditEvent") return check(AuditEvent::fromJson(v));
-    if (type == u"Identity") return check(Identity::fromJson(v));
-    if (type == u"Role") return check(Role::fromJson(v));
-    if (type == u"Workspace") return check(Workspace::fromJson(v));
-    if (type == u"Quota") return check(Quota::fromJson(v));
-    if (type == u"KeyPage") return check(Page<ApiKey>::fromJson(v, u"Page"_s));
-    if (type == u"Verification") return check(AuditVerification::fromJson(v));
-    if (type == u"Login") return check(LoginResult::fromJson(v));
+    if (type == u"ApiKey") return check(fromQtJson<ApiKey>(v));
+    if (type == u"AuditEvent") return check(fromQtJson<AuditEvent>(v));
+    if (type == u"Identity") return check(fromQtJson<Identity>(v));
+    if (type == u"Role") return check(fromQtJson<Role>(v));
+    if (type == u"Workspace") return check(fromQtJson<Workspace>(v));
+    if (type == u"Quota") return check(fromQtJson<Quota>(v));
+    if (type == u"KeyPage") return check(fromQtJson<Page<ApiKey>>(v, u"Page"_s));
+    if (type == u"Verification") return check(fromQtJson<AuditVerification>(v));
+    if (type == u"Login") return check(fromQtJson<LoginResult>(v));
     qFatal("unknown type");
 }
 
@@ -99,7 +99,7 @@ private Q_SLOTS:
         o.insert(u"last_used_at"_s, u"2026-11-27T13:00:00.000Z"_s);
         o.insert(u"last_used_ip"_s, u"10.1.2.3"_s);
         o.insert(u"future_field"_s, 1); // unknown fields are tolerated
-        const Result<ApiKey> r = ApiKey::fromJson(o);
+        const Result<ApiKey> r = fromQtJson<ApiKey>(o);
         QVERIFY(r.ok());
         const ApiKey &k = r.value();
         QCOMPARE(k.id, u"key_AbCdEfGhIjKlMnOp"_s);
@@ -110,12 +110,12 @@ private Q_SLOTS:
         QCOMPARE(k.lastUsedIp, std::optional<QString>(u"10.1.2.3"_s));
         QVERIFY(!k.expiresAt);
         // What the CLI prints as JSON is the contract's shape again.
-        QCOMPARE(ApiKey::fromJson(k.toJson()).value().toJson(), k.toJson());
+        QCOMPARE(fromQtJson<ApiKey>(k.toJson()).value().toJson(), k.toJson());
     }
 
     void identity_good_parsesUserAndRoles()
     {
-        const Result<Identity> r = Identity::fromJson(goodIdentity());
+        const Result<Identity> r = fromQtJson<Identity>(goodIdentity());
         QVERIFY(r.ok());
         QCOMPARE(r.value().user->email, u"owner@acme.test"_s);
         QCOMPARE(r.value().workspaceRoles.size(), 1);
@@ -128,16 +128,16 @@ private Q_SLOTS:
         // What the server sends for a request about a deleted key (the contract says string).
         QJsonObject o = goodEvent();
         o.insert(u"target"_s, obj(R"({"type":"api_key","id":"key_AbCdEfGhIjKlMnOp","name":null})"));
-        const Result<AuditEvent> r = AuditEvent::fromJson(o);
+        const Result<AuditEvent> r = fromQtJson<AuditEvent>(o);
         QVERIFY(r.ok());
         QVERIFY(!r.value().target->name);
         o.insert(u"target"_s, obj(R"({"type":"api_key","name":"x"})"));
-        QVERIFY(!AuditEvent::fromJson(o).ok()); // the id is still required
+        QVERIFY(!fromQtJson<AuditEvent>(o).ok()); // the id is still required
     }
 
     void auditEvent_good_parses()
     {
-        const Result<AuditEvent> r = AuditEvent::fromJson(goodEvent());
+        const Result<AuditEvent> r = fromQtJson<AuditEvent>(goodEvent());
         QVERIFY(r.ok());
         QCOMPARE(r.value().id, 42);
         QCOMPARE(r.value().httpStatus, std::optional<qint64>(401));
@@ -147,26 +147,26 @@ private Q_SLOTS:
     void page_good_parsesItemsAndCursor()
     {
         QJsonObject page{{u"items"_s, QJsonArray{goodKey(), goodKey()}}, {u"next_cursor"_s, u"abc"_s}};
-        const Result<Page<ApiKey>> r = Page<ApiKey>::fromJson(page, u"Page"_s);
+        const Result<Page<ApiKey>> r = fromQtJson<Page<ApiKey>>(page, u"Page"_s);
         QVERIFY(r.ok());
         QCOMPARE(r.value().items.size(), 2);
         QCOMPARE(r.value().nextCursor, std::optional<QString>(u"abc"_s));
         page.insert(u"next_cursor"_s, QJsonValue::Null);
-        QVERIFY(!Page<ApiKey>::fromJson(page, u"Page"_s).value().nextCursor);
+        QVERIFY(!fromQtJson<Page<ApiKey>>(page, u"Page"_s).value().nextCursor);
     }
 
     void smallTypes_good_parse()
     {
-        QVERIFY(Role::fromJson(goodRole()).ok());
-        QVERIFY(Workspace::fromJson(obj(R"({"id":"ws_1","name":"Prod","description":""})")).ok());
-        const Result<Quota> q = Quota::fromJson(obj(R"({"limit":50,"used":12,"remaining":38})"));
+        QVERIFY(fromQtJson<Role>(goodRole()).ok());
+        QVERIFY(fromQtJson<Workspace>(obj(R"({"id":"ws_1","name":"Prod","description":""})")).ok());
+        const Result<Quota> q = fromQtJson<Quota>(obj(R"({"limit":50,"used":12,"remaining":38})"));
         QVERIFY(q.ok());
         QCOMPARE(q.value().remaining, 38);
-        const Result<AuditVerification> v = AuditVerification::fromJson(
+        const Result<AuditVerification> v = fromQtJson<AuditVerification>(
             obj(R"({"ok":false,"checked":9,"first_broken":{"id":7,"reason":"hash mismatch"}})"));
         QVERIFY(v.ok());
         QCOMPARE(v.value().firstBrokenId, std::optional<qint64>(7));
-        QVERIFY(AuditVerification::fromJson(obj(R"({"ok":true,"checked":3,"first_broken":null})")).ok());
+        QVERIFY(fromQtJson<AuditVerification>(obj(R"({"ok":true,"checked":3,"first_broken":null})")).ok());
     }
 
     void malformed_data()
@@ -265,15 +265,62 @@ private Q_SLOTS:
 
     void parseObject_rejectsNonJsonAndArrays()
     {
-        QVERIFY(!JsonReader::parseObject("<html>", u"X"_s).ok());
-        QVERIFY(!JsonReader::parseObject("[1]", u"X"_s).ok());
-        QVERIFY(JsonReader::parseObject("{}", u"X"_s).ok());
+        QVERIFY(!JsonDocument::parseObject("<html>", u"X"_s).ok());
+        QVERIFY(!JsonDocument::parseObject("[1]", u"X"_s).ok());
+        QVERIFY(!JsonDocument::parseObject("", u"X"_s).ok());
+        QVERIFY(!JsonDocument::parseObject("{\"a\":1", u"X"_s).ok()); // cut short
+        QVERIFY(!JsonDocument::parseObject("{} {}", u"X"_s).ok()); // something after the object
+        QVERIFY(!JsonDocument::parseObject("{\"a\":\"\xff\"}", u"X"_s).ok()); // not UTF-8
+        const Result<JsonDocument> bad = JsonDocument::parseObject("{\"a\":", u"KeyPage"_s);
+        QVERIFY(!bad.ok());
+        QCOMPARE(bad.error().kind(), ApiError::Kind::MalformedResponse);
+        QVERIFY2(bad.error().detail().startsWith(u"KeyPage: not JSON"_s), qPrintable(bad.error().detail()));
+        QVERIFY(JsonDocument::parseObject("{}", u"X"_s).ok());
+    }
+
+    void apiKey_fieldsInAnyOrder_parseAlike()
+    {
+        // The reader expects the server's field order and looks from where the last field was found;
+        // any other order (here reversed) must give the same key.
+        const QByteArray inOrder = R"({"id":"key_AbCdEfGhIjKlMnOp","name":"ci","description":"d","role":"admin",
+            "workspace":{"id":"ws_1","name":"Prod"},"enabled":true,"status":"enabled","hint":"drk_…AbCd",
+            "created_by":{"type":"user","id":"usr_1","name":"Olga Owner"},
+            "created_at":"2026-11-27T12:34:56.789Z","updated_at":"2026-11-27T12:34:57.000Z",
+            "last_used_at":"2026-11-27T13:00:00Z","last_used_ip":"10.1.2.3","expires_at":null,"replaces":null,
+            "replaced_by":"key_ZyXwVuTsRqPoNmLk"})";
+        const QByteArray reversed = R"({"replaced_by":"key_ZyXwVuTsRqPoNmLk","replaces":null,"expires_at":null,
+            "last_used_ip":"10.1.2.3","last_used_at":"2026-11-27T13:00:00Z","updated_at":"2026-11-27T12:34:57.000Z",
+            "created_at":"2026-11-27T12:34:56.789Z","created_by":{"name":"Olga Owner","id":"usr_1","type":"user"},
+            "hint":"drk_…AbCd","status":"enabled","enabled":true,"workspace":{"name":"Prod","id":"ws_1"},
+            "role":"admin","description":"d","name":"ci","id":"key_AbCdEfGhIjKlMnOp"})";
+        const Result<ApiKey> a = parseJson<ApiKey>(inOrder, u"ApiKey"_s);
+        const Result<ApiKey> b = parseJson<ApiKey>(reversed, u"ApiKey"_s);
+        QVERIFY2(a.ok(), qPrintable(a.ok() ? QString() : a.error().detail()));
+        QVERIFY2(b.ok(), qPrintable(b.ok() ? QString() : b.error().detail()));
+        QCOMPARE(a.value().toJson(), b.value().toJson());
+        QCOMPARE(a.value().name, u"ci"_s);
+        QCOMPARE(a.value().hint, u"drk_…AbCd"_s); // UTF-8 read as such
+        QCOMPARE(a.value().replacedBy, std::optional<QString>(u"key_ZyXwVuTsRqPoNmLk"_s));
+        QCOMPARE(a.value().lastUsedAt, QDateTime(QDate(2026, 11, 27), QTime(13, 0), Qt::UTC));
+    }
+
+    void integers_wholeNumbersOnly()
+    {
+        QVERIFY(parseJson<Quota>(R"({"limit":50,"used":12,"remaining":38})", u"Quota"_s).ok());
+        QVERIFY(parseJson<Quota>(R"({"limit":50.0,"used":1.2e1,"remaining":38})", u"Quota"_s).ok());
+        QCOMPARE(parseJson<Quota>(R"({"limit":50.0,"used":1.2e1,"remaining":38})", u"Quota"_s).value().used, 12);
+        for (const char *bad : {R"({"limit":50.5,"used":12,"remaining":38})", R"({"limit":"50","used":12,"remaining":38})",
+                                R"({"limit":1e300,"used":12,"remaining":38})", R"({"limit":true,"used":12,"remaining":38})"}) {
+            const Result<Quota> q = parseJson<Quota>(QByteArray(bad), u"Quota"_s);
+            QVERIFY2(!q.ok(), bad);
+            QVERIFY2(q.error().detail().contains(u"Quota.limit"_s), qPrintable(q.error().detail()));
+        }
     }
 
     void createdKey_rejectsMalformedSecret_withoutEchoingIt()
     {
         QJsonObject o{{u"api_key"_s, goodKey()}, {u"secret"_s, u"drk_notAValidKeyAtAll"_s}};
-        const Result<CreatedApiKey> r = CreatedApiKey::fromJson(o);
+        const Result<CreatedApiKey> r = fromQtJson<CreatedApiKey>(o);
         QVERIFY(!r.ok());
         QVERIFY(!r.error().detail().contains(u"notAValid"_s));
         QVERIFY(!r.error().userMessage().contains(u"notAValid"_s));

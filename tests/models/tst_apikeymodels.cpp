@@ -3,6 +3,7 @@
 
 #include "ApiKeyFilterProxyModel.h"
 #include "ApiKeyTableModel.h"
+#include "JsonReader.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
@@ -121,7 +122,7 @@ private Q_SLOTS:
         o.insert(u"created_at"_s, u"2026-02-28T23:59:59.123Z"_s);
         o.insert(u"updated_at"_s, u"2026-03-01T00:00:00Z"_s);          // no milliseconds
         o.insert(u"last_used_at"_s, u"2026-03-01T01:00:00.000+01:00"_s); // an offset: the slow path
-        const Result<ApiKey> parsed = ApiKey::fromJson(o);
+        const Result<ApiKey> parsed = fromQtJson<ApiKey>(o);
         QVERIFY(parsed.ok());
         QCOMPARE(parsed.value().createdAt, QDateTime(QDate(2026, 2, 28), QTime(23, 59, 59, 123), Qt::UTC));
         QCOMPARE(parsed.value().updatedAt, QDateTime(QDate(2026, 3, 1), QTime(0, 0), Qt::UTC));
@@ -133,7 +134,7 @@ private Q_SLOTS:
         for (const QString &bad : {u"2026-02-30T00:00:00.000Z"_s, u"2026-02-28T24:00:00.000Z"_s,
                                    u"2026-02-28T2x:00:00.000Z"_s, u"yesterday"_s, u""_s}) {
             o.insert(u"created_at"_s, bad);
-            QVERIFY2(!ApiKey::fromJson(o).ok(), qPrintable(bad));
+            QVERIFY2(!fromQtJson<ApiKey>(o).ok(), qPrintable(bad));
         }
     }
 
