@@ -226,7 +226,7 @@ namespace {
 QDateTime timestampOf(const JsonValue &v)
 {
     std::string_view s;
-    return v.get_string().get(s) == simdjson::SUCCESS ? parseRfc3339(text(s)) : QDateTime();
+    return v.get_string().get(s) == simdjson::SUCCESS ? parseRfc3339(QByteArrayView(s.data(), qsizetype(s.size()))) : QDateTime();
 }
 
 } // namespace

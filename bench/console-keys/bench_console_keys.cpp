@@ -4,12 +4,12 @@
 #include "ApiKeyFilterProxyModel.h"
 #include "ApiKeyTableModel.h"
 #include "Page.h"
+#include "core/JsonWriter.h"
+#include "core/WireFormat.h"
+#include "storage/Storage.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QRandomGenerator>
 
 #include <algorithm>
@@ -20,45 +20,49 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-/// A key list as the server would send it: names from a small vocabulary, mixed roles, workspaces,
-/// usage and expiry, newest first.
+/// A key list as the server sends it, written by the server's own writer (so the fields come in the
+/// server's order): names from a small vocabulary, mixed roles, workspaces, usage and expiry, newest
+/// first.
 QByteArray makeListJson(int count)
 {
     const QStringList words{u"deploy"_s, u"billing"_s, u"export"_s, u"nightly"_s, u"terraform"_s, u"grafana"_s,
                             u"backup"_s, u"partner"_s, u"analytics"_s, u"staging"_s, u"sync"_s, u"reporting"_s};
     const QStringList roles{u"workspace_viewer"_s, u"workspace_editor"_s, u"workspace_admin"_s, u"admin"_s};
     QRandomGenerator rng(42);
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    QJsonArray items;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    server::JsonWriter out;
+    out.startObject();
+    out.key("items");
+    out.startArray();
     for (int i = 0; i < count; ++i) {
-        const QDateTime created = now.addSecs(-qint64(i) * 600);
-        QJsonObject k{{u"id"_s, u"key_%1"_s.arg(i, 16, 10, QLatin1Char('0'))},
-                      {u"name"_s, words.at(rng.bounded(words.size())) + u' ' + words.at(rng.bounded(words.size())) +
-                                      u" %1"_s.arg(i)},
-                      {u"description"_s, u"Used by the %1 job"_s.arg(words.at(rng.bounded(words.size())))},
-                      {u"role"_s, roles.at(rng.bounded(roles.size()))},
-                      {u"workspace"_s, rng.bounded(3) ? QJsonValue(QJsonObject{{u"id"_s, u"ws_%1"_s.arg(i % 5)},
-                                                                                {u"name"_s, u"Workspace %1"_s.arg(i % 5)}})
-                                                      : QJsonValue()},
-                      {u"enabled"_s, i % 7 != 0},
-                      {u"status"_s, i % 7 != 0 ? u"enabled"_s : u"disabled"_s},
-                      {u"hint"_s, u"drk_…abcd"_s},
-                      {u"created_by"_s, QJsonObject{{u"type"_s, u"user"_s},
-                                                    {u"id"_s, u"usr_%1"_s.arg(i % 9)},
-                                                    {u"name"_s, u"user%1@acme.test"_s.arg(i % 9)}}},
-                      {u"created_at"_s, JsonWrite::timestamp(created)},
-                      {u"updated_at"_s, JsonWrite::timestamp(created)},
-                      {u"last_used_at"_s, i % 4 ? QJsonValue(JsonWrite::timestamp(now.addSecs(-rng.bounded(200 * 86400))))
-                                                : QJsonValue()},
-                      {u"last_used_ip"_s, i % 4 ? QJsonValue(u"203.0.113.%1"_s.arg(i % 250)) : QJsonValue()},
-                      {u"expires_at"_s, i % 10 == 0 ? QJsonValue(JsonWrite::timestamp(now.addDays(i % 60)))
-                                                    : QJsonValue()},
-                      {u"replaces"_s, QJsonValue()},
-                      {u"replaced_by"_s, QJsonValue()}};
-        items.append(k);
+        server::ApiKeyRecord k;
+        k.id = u"key_%1"_s.arg(i, 16, 10, QLatin1Char('0'));
+        k.name = words.at(rng.bounded(words.size())) + u' ' + words.at(rng.bounded(words.size())) + u" %1"_s.arg(i);
+        k.description = u"Used by the %1 job"_s.arg(words.at(rng.bounded(words.size())));
+        k.role = roles.at(rng.bounded(roles.size()));
+        if (rng.bounded(3)) {
+            k.workspaceId = u"ws_%1"_s.arg(i % 5);
+            k.workspaceName = u"Workspace %1"_s.arg(i % 5);
+        }
+        k.enabled = i % 7 != 0;
+        k.hint = u"drk_…abcd"_s;
+        k.createdByType = u"user"_s;
+        k.createdById = u"usr_%1"_s.arg(i % 9);
+        k.createdByName = u"user%1@acme.test"_s.arg(i % 9);
+        k.createdAt = k.updatedAt = now - qint64(i) * 600 * 1000;
+        if (i % 4) {
+            k.lastUsedAt = now - qint64(rng.bounded(200 * 86400)) * 1000;
+            k.lastUsedIp = u"203.0.113.%1"_s.arg(i % 250);
+        }
+        if (i % 10 == 0)
+            k.expiresAt = now + qint64(i % 60) * 86400 * 1000;
+        server::WireFormat::writeApiKey(out, k, now);
     }
-    return QJsonDocument(QJsonObject{{u"items"_s, items}, {u"next_cursor"_s, QJsonValue()}})
-        .toJson(QJsonDocument::Compact);
+    out.endArray();
+    out.key("next_cursor");
+    out.null();
+    out.endObject();
+    return out.bytes();
 }
 
 double ms(const QElapsedTimer &t)
