@@ -49,7 +49,8 @@ void ApiKeysPage::setUpLifecycleActions()
     m_rotate = make(QStringLiteral("actionRotate"), tr("R&otate…"), QStringLiteral("view-refresh"),
                     QStyle::SP_DialogResetButton, {QKeySequence(tr("Ctrl+Shift+R"))});
     m_reportCompromised = make(QStringLiteral("actionReportCompromised"), tr("Report &compromised…"),
-                               QStringLiteral("security-low"), QStyle::SP_MessageBoxWarning, {});
+                               QStringLiteral("security-low"), QStyle::SP_MessageBoxWarning,
+                               {QKeySequence(tr("Ctrl+Shift+D"))}); // the response starts by disabling (Ctrl+D)
     m_checkKey = make(QStringLiteral("actionCheckKey"), tr("Check a &key value…"), QStringLiteral("edit-find"),
                       QStyle::SP_FileDialogContentsView, {QKeySequence(tr("Ctrl+K"))});
     connect(m_rotate, &QAction::triggered, this, &ApiKeysPage::rotateSelected);

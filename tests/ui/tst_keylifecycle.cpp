@@ -466,8 +466,17 @@ private Q_SLOTS:
         startSignedIn();
         selectRowNamed(u"Deploy bot"_s);
         QSignalSpy activity(page(), &ApiKeysPage::activityRequested);
-        Confirmation::setAnswerer([](const Confirmation::Question &) { return false; });
-        action(u"actionReportCompromised"_s)->trigger();
+        int asked = 0;
+        Confirmation::setAnswerer([&asked](const Confirmation::Question &) {
+            ++asked;
+            return false;
+        });
+        // From the keyboard this time: Ctrl+Shift+D, next to Disable's Ctrl+D.
+        QCOMPARE(action(u"actionReportCompromised"_s)->shortcut(), QKeySequence(u"Ctrl+Shift+D"_s));
+        table()->setFocus();
+        QTest::keyClick(table(), Qt::Key_D, Qt::ControlModifier | Qt::ShiftModifier);
+        QTRY_COMPARE(asked, 1);
+        QVERIFY(Confirmation::lastQuestion()->text.contains(u"disabled at once"_s));
         QTest::qWait(100);
         QCOMPARE(activity.size(), 0);
         QCOMPARE(m_server.count("POST", u"/v1/api-keys/key_aaaaaaaaaaaaaaaa/disable"_s), 0);
