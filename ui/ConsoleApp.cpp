@@ -149,7 +149,9 @@ void ConsoleApp::takeScreenshot()
     QTimer::singleShot(0, this, [this] {
         QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
         const bool ok = m_window->grab().save(m_options.screenshotPath, "PNG");
-        if (!ok)
+        if (ok)
+            qCDebug(lcDatarecsUi) << "screenshot saved";
+        else
             qCWarning(lcDatarecsUi) << "could not save the screenshot to" << m_options.screenshotPath;
         Q_EMIT finished(ok ? 0 : 1);
     });
