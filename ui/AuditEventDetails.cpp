@@ -2,6 +2,7 @@
 
 #include "AuditLogModel.h"
 #include "TimeText.h"
+#include "WrappedText.h"
 
 #include <QClipboard>
 #include <QFontDatabase>
@@ -39,7 +40,7 @@ AuditEventDetails::AuditEventDetails(QWidget *parent)
     m_empty->setWordWrap(true);
     m_form->setContentsMargins(0, 0, 0, 0);
     m_form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-    m_form->setRowWrapPolicy(QFormLayout::WrapLongRows); // a 64-digit hash goes below its label
+    m_form->setRowWrapPolicy(QFormLayout::WrapLongRows); // in a narrow pane, a long value goes below its label
 
     m_id = addField(u"eventIdValue"_s, tr("Event id"));
     m_time = addField(u"eventTimeValue"_s, tr("Time"));
@@ -55,17 +56,16 @@ AuditEventDetails::AuditEventDetails(QWidget *parent)
     m_userAgent = addField(u"eventUserAgentValue"_s, tr("User agent"));
     m_requestId = addField(u"eventRequestIdValue"_s, tr("Request id"));
     m_detail = addField(u"eventDetailValue"_s, tr("Detail"));
-    m_prevHash = addField(u"eventPrevHashValue"_s, tr("Previous hash"));
-    m_hash = addField(u"eventHashValue"_s, tr("Hash"));
+    m_prevHash = addHashField(u"eventPrevHashValue"_s, tr("Previous hash"));
+    m_hash = addHashField(u"eventHashValue"_s, tr("Hash"));
     const QFont fixed = QFontDatabase::systemFont(QFontDatabase::FixedFont);
-    for (QLabel *l : {m_id, m_requestId, m_prevHash, m_hash})
+    for (QLabel *l : {m_id, m_requestId})
         l->setFont(fixed);
     QFont smallFixed = fixed;
     smallFixed.setPointSizeF(fixed.pointSizeF() * 0.9);
     m_prevHash->setFont(smallFixed);
     m_hash->setFont(smallFixed);
-    // A hash is 64 digits: wrap anywhere rather than widen the pane.
-    for (QLabel *l : {m_prevHash, m_hash, m_userAgent, m_detail, m_path})
+    for (QLabel *l : {m_userAgent, m_detail, m_path})
         l->setWordWrap(true);
     const QString chain = tr("Each record's hash covers its fields and the previous record's hash, so a changed "
                              "or removed record breaks the chain (see Verify integrity).");
@@ -115,6 +115,20 @@ QLabel *AuditEventDetails::addField(const QString &objectName, const QString &la
     value->setFocusPolicy(Qt::StrongFocus); // Tab reaches every value, to read or copy it
     value->setTextFormat(Qt::PlainText);
     m_form->addRow(tr("%1:").arg(label), value);
+    return value;
+}
+
+WrappedText *AuditEventDetails::addHashField(const QString &objectName, const QString &label)
+{
+    // A hash is 64 digits with no place to break: it goes under its label, across the whole pane,
+    // and wraps anywhere rather than widen the pane.
+    auto *value = new WrappedText;
+    value->setObjectName(objectName);
+    value->setAccessibleName(label);
+    auto *caption = new QLabel(tr("%1:").arg(label));
+    caption->setBuddy(value);
+    m_form->addRow(caption);
+    m_form->addRow(value);
     return value;
 }
 

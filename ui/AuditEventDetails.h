@@ -12,6 +12,8 @@ class QPushButton;
 
 namespace datarecs {
 
+class WrappedText;
+
 /// Every field of one audit event as selectable text, including its request id and its link in the
 /// hash chain (previous hash → hash), with actions: filter by this key, filter by this actor, copy as
 /// JSON.
@@ -36,6 +38,7 @@ Q_SIGNALS:
 
 private:
     QLabel *addField(const QString &objectName, const QString &label);
+    WrappedText *addHashField(const QString &objectName, const QString &label);
 
     std::optional<AuditEvent> m_event;
     QLabel *m_title;
@@ -43,7 +46,8 @@ private:
     QWidget *m_fields;
     QFormLayout *m_form;
     QLabel *m_id, *m_time, *m_actor, *m_action, *m_target, *m_workspace, *m_outcome, *m_status, *m_method,
-        *m_path, *m_source, *m_userAgent, *m_requestId, *m_detail, *m_prevHash, *m_hash;
+        *m_path, *m_source, *m_userAgent, *m_requestId, *m_detail;
+    WrappedText *m_prevHash, *m_hash;
     QPushButton *m_filterKey;
     QPushButton *m_filterActor;
     QPushButton *m_copyJson;

@@ -22,6 +22,7 @@
 #include <QLocale>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QPlainTextEdit>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -220,7 +221,7 @@ private Q_SLOTS:
         table->setFocus();
         table->selectRow(row);
         QCOMPARE(audit->findChild<QLabel *>(u"eventActionValue"_s)->text(), u"api_key.disable"_s);
-        QCOMPARE(audit->findChild<QLabel *>(u"eventHashValue"_s)->text(), e.hash);
+        QCOMPARE(audit->findChild<QPlainTextEdit *>(u"eventHashValue"_s)->toPlainText(), e.hash);
         QCOMPARE(audit->findChild<QLabel *>(u"eventRequestIdValue"_s)->text(), e.requestId.value_or(QString()));
         QVERIFY(audit->message().isEmpty());
     }

@@ -20,6 +20,7 @@
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -187,7 +188,12 @@ private Q_SLOTS:
         QVERIFY(!details.findChild<QPushButton *>(u"copyJsonButton"_s)->isEnabled());
         const AuditEvent e = makeEvent(42);
         details.setEvent(e);
-        auto value = [&](const char *name) { return details.findChild<QLabel *>(QLatin1StringView(name))->text(); };
+        auto value = [&](const char *name) {
+            QWidget *w = details.findChild<QWidget *>(QLatin1StringView(name));
+            if (auto *text = qobject_cast<QPlainTextEdit *>(w))
+                return text->toPlainText();
+            return qobject_cast<QLabel *>(w)->text();
+        };
         QCOMPARE(value("eventIdValue"), u"42"_s);
         QVERIFY(value("eventActorValue").contains(u"billing export"_s));
         QVERIFY(value("eventActorValue").contains(u"key_aaaaaaaaaaaaaaaa"_s));
@@ -215,6 +221,20 @@ private Q_SLOTS:
         const QJsonObject copied = QJsonDocument::fromJson(QApplication::clipboard()->text().toUtf8()).object();
         QCOMPARE(copied, e.toJson());
         QCOMPARE(copied.value(u"request_id"_s).toString(), *e.requestId);
+
+        // In a pane narrower than a hash, the hash wraps inside the pane, and copying it gives the
+        // exact 64 digits.
+        details.resize(260, 900);
+        details.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&details));
+        auto *hash = details.findChild<QPlainTextEdit *>(u"eventHashValue"_s);
+        QTRY_VERIFY(hash->height() >= 2 * hash->fontMetrics().lineSpacing());
+        QVERIFY2(hash->geometry().right() < details.width(), "the hash must stay inside the pane");
+        QVERIFY(hash->isReadOnly());
+        hash->selectAll();
+        hash->copy();
+        QCOMPARE(QApplication::clipboard()->text(), e.hash);
+        details.hide();
 
         // A user's event with no key: "filter by this key" is not offered.
         AuditEvent login = e;
