@@ -25,9 +25,7 @@ Result<JsonDocument> JsonDocument::parseObject(const QByteArray &body, const QSt
     if (error != simdjson::SUCCESS)
         return ApiError::malformed(QStringLiteral("%1: not JSON (%2)").arg(what, QString::fromUtf8(simdjson::error_message(error))));
     if (!parsed->root.is_object()) return ApiError::malformed(QStringLiteral("%1: expected an object").arg(what));
-    JsonDocument doc;
-    doc.m_parsed = std::move(parsed);
-    return doc;
+    return JsonDocument(std::move(parsed));
 }
 
 JsonDocument JsonDocument::fromQtJson(const QJsonValue &value)
@@ -40,9 +38,7 @@ JsonDocument JsonDocument::fromQtJson(const QJsonValue &value)
         || array.at(0).get(parsed->root) != simdjson::SUCCESS) {
         qFatal("JsonDocument::fromQtJson: QJsonDocument wrote text simdjson cannot read");
     }
-    JsonDocument doc;
-    doc.m_parsed = std::move(parsed);
-    return doc;
+    return JsonDocument(std::move(parsed));
 }
 
 const JsonValue &JsonDocument::root() const
@@ -63,19 +59,16 @@ struct JsonReader::Fields
     {
         if (!isObject) return simdjson::NO_SUCH_FIELD;
         const std::string_view name(key.data(), size_t(key.size()));
-        const auto end = object.end();
-        for (auto it = next; it != end; ++it) {
-            if (it.key() == name) {
-                next = it;
-                ++next;
-                return it.value();
-            }
-        }
-        for (auto it = object.begin(); it != next; ++it) {
-            if (it.key() == name) {
-                next = it;
-                ++next;
-                return it.value();
+        // From the cursor to the end, then from the start to the cursor.
+        const std::pair<simdjson::dom::object::iterator, simdjson::dom::object::iterator> ranges[] = {
+            {next, object.end()}, {object.begin(), next}};
+        for (auto [it, end] : ranges) {
+            for (; it != end; ++it) {
+                if (it.key() == name) {
+                    next = it;
+                    ++next;
+                    return it.value();
+                }
             }
         }
         return simdjson::NO_SUCH_FIELD;
@@ -84,9 +77,19 @@ struct JsonReader::Fields
 
 namespace {
 
-QString text(std::string_view s)
+/// The UTF-8 bytes of a JSON string, or nothing when the value is not a string.
+std::optional<QByteArrayView> utf8Of(const JsonValue &v)
 {
-    return QString::fromUtf8(s.data(), qsizetype(s.size()));
+    std::string_view s;
+    if (v.get_string().get(s) != simdjson::SUCCESS) return std::nullopt;
+    return QByteArrayView(s.data(), qsizetype(s.size()));
+}
+
+std::optional<QString> stringOf(const JsonValue &v)
+{
+    const std::optional<QByteArrayView> utf8 = utf8Of(v);
+    if (!utf8) return std::nullopt;
+    return QString::fromUtf8(*utf8);
 }
 
 /// A JSON number holding a whole number. One written with a fraction or an exponent (5.0, 1e3) is
@@ -167,9 +170,9 @@ QString JsonReader::string(QLatin1StringView key)
 {
     QString out;
     visitField(key, Presence::Required, [&](const JsonValue &v) {
-        std::string_view s;
-        if (v.get_string().get(s) == simdjson::SUCCESS)
-            out = text(s);
+        const std::optional<QString> s = stringOf(v);
+        if (s)
+            out = *s;
         else
             fail(key, QStringLiteral("a string"));
     });
@@ -180,11 +183,8 @@ std::optional<QString> JsonReader::nullableString(QLatin1StringView key)
 {
     std::optional<QString> out;
     visitField(key, Presence::Nullable, [&](const JsonValue &v) {
-        std::string_view s;
-        if (v.get_string().get(s) == simdjson::SUCCESS)
-            out = text(s);
-        else
-            fail(key, QStringLiteral("a string or null"));
+        out = stringOf(v);
+        if (!out) fail(key, QStringLiteral("a string or null"));
     });
     return out;
 }
@@ -225,8 +225,8 @@ namespace {
 
 QDateTime timestampOf(const JsonValue &v)
 {
-    std::string_view s;
-    return v.get_string().get(s) == simdjson::SUCCESS ? parseRfc3339(QByteArrayView(s.data(), qsizetype(s.size()))) : QDateTime();
+    const std::optional<QByteArrayView> utf8 = utf8Of(v);
+    return utf8 ? parseRfc3339(*utf8) : QDateTime();
 }
 
 } // namespace
@@ -259,9 +259,8 @@ QStringList JsonReader::stringList(QLatin1StringView key)
     QStringList out;
     visitArray(key, [&](qsizetype size) { out.reserve(size); },
                [&](const JsonValue &v, qsizetype) {
-                   std::string_view s;
-                   if (v.get_string().get(s) == simdjson::SUCCESS) {
-                       out.append(text(s));
+                   if (const std::optional<QString> s = stringOf(v)) {
+                       out.append(*s);
                    } else {
                        fail(key, QStringLiteral("an array of strings"));
                        out.clear();

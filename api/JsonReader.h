@@ -31,6 +31,9 @@ public:
 
 private:
     struct Parsed;
+    explicit JsonDocument(std::shared_ptr<const Parsed> parsed)
+        : m_parsed(std::move(parsed))
+    {}
     std::shared_ptr<const Parsed> m_parsed;
 };
 
