@@ -29,7 +29,6 @@ MainWindow::MainWindow(Session *session, ConsoleSettings *settings, QWidget *par
     , m_navigation(new QTreeWidget)
     , m_pages(new QStackedWidget)
     , m_keysPage(new ApiKeysPage(session, settings))
-    , m_auditPage(new AuditLogPage(session, settings))
     , m_tenantLabel(new QLabel)
     , m_accountLabel(new QLabel)
     , m_quotaLabel(new QLabel)
@@ -42,8 +41,7 @@ MainWindow::MainWindow(Session *session, ConsoleSettings *settings, QWidget *par
     buildNavigation();
 
     m_pages->setObjectName(QStringLiteral("pages"));
-    m_pages->addWidget(m_keysPage);
-    m_pages->addWidget(m_auditPage);
+    m_pages->addWidget(m_keysPage); // the audit log joins on its first visit: see auditPage()
 
     // The navigation keeps its width; the page takes the rest.
     auto *central = new QWidget;
@@ -75,12 +73,9 @@ MainWindow::MainWindow(Session *session, ConsoleSettings *settings, QWidget *par
             [this](const QString &text) { statusBar()->showMessage(text, 8000); });
     connect(m_keysPage, &ApiKeysPage::signInRequested, this, &MainWindow::signInRequested);
     connect(m_keysPage, &ApiKeysPage::activityRequested, this, [this](const QString &apiKeyId) {
-        m_auditPage->showKeyActivity(apiKeyId);
+        auditPage()->showKeyActivity(apiKeyId);
         showPage(Page::AuditLog);
     });
-    connect(m_auditPage, &AuditLogPage::statusMessage, this,
-            [this](const QString &text) { statusBar()->showMessage(text, 8000); });
-    connect(m_auditPage, &AuditLogPage::signInRequested, this, &MainWindow::signInRequested);
     connect(m_pages, &QStackedWidget::currentChanged, this, &MainWindow::updateStatusBar); // the title names the page
     // The key's details pane lists the key's last events itself.
     if (auto *keyDetails = m_keysPage->findChild<ApiKeyDetailsPane *>()) {
@@ -89,10 +84,6 @@ MainWindow::MainWindow(Session *session, ConsoleSettings *settings, QWidget *par
     }
     connect(m_keysPage, &ApiKeysPage::firstLoadFinished, this, [this] {
         if (currentPage() == Page::ApiKeys)
-            Q_EMIT firstPageLoaded();
-    });
-    connect(m_auditPage, &AuditLogPage::firstLoadFinished, this, [this] {
-        if (currentPage() == Page::AuditLog)
             Q_EMIT firstPageLoaded();
     });
 
@@ -107,6 +98,23 @@ MainWindow::MainWindow(Session *session, ConsoleSettings *settings, QWidget *par
 }
 
 MainWindow::~MainWindow() = default;
+
+AuditLogPage *MainWindow::auditPage()
+{
+    // Built on first use: most visits start on the keys, and the window is up sooner without it.
+    if (m_auditPage)
+        return m_auditPage;
+    m_auditPage = new AuditLogPage(m_session, m_settings);
+    connect(m_auditPage, &AuditLogPage::statusMessage, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 8000); });
+    connect(m_auditPage, &AuditLogPage::signInRequested, this, &MainWindow::signInRequested);
+    connect(m_auditPage, &AuditLogPage::firstLoadFinished, this, [this] {
+        if (currentPage() == Page::AuditLog)
+            Q_EMIT firstPageLoaded();
+    });
+    m_pages->insertWidget(int(Page::AuditLog), m_auditPage);
+    return m_auditPage;
+}
 
 void MainWindow::buildNavigation()
 {
@@ -130,9 +138,9 @@ void MainWindow::buildNavigation()
     m_navigation->setFixedWidth(textWidth + 2 * m_navigation->frameWidth() + 3 * fontMetrics().horizontalAdvance(u'M'));
     connect(m_navigation, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem *item) {
         if (item == m_keysItem)
-            m_pages->setCurrentIndex(int(Page::ApiKeys));
+            showPage(Page::ApiKeys);
         else if (item == m_auditItem)
-            m_pages->setCurrentIndex(int(Page::AuditLog));
+            showPage(Page::AuditLog);
     });
 }
 
@@ -187,7 +195,7 @@ void MainWindow::buildActions()
 void MainWindow::showPage(Page page)
 {
     m_navigation->setCurrentItem(page == Page::AuditLog ? m_auditItem : m_keysItem);
-    m_pages->setCurrentIndex(int(page));
+    m_pages->setCurrentWidget(page == Page::AuditLog ? static_cast<QWidget *>(auditPage()) : m_keysPage);
 }
 
 MainWindow::Page MainWindow::currentPage() const
@@ -231,7 +239,8 @@ void MainWindow::saveState()
     m_settings->setValue(QStringLiteral("window/state"), QMainWindow::saveState());
     m_settings->setValue(QStringLiteral("window/page"), int(currentPage()));
     m_keysPage->saveState();
-    m_auditPage->saveState();
+    if (m_auditPage)
+        m_auditPage->saveState();
     m_settings->sync();
 }
 

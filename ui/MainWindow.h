@@ -27,7 +27,7 @@ public:
     ~MainWindow() override;
 
     ApiKeysPage *keysPage() const { return m_keysPage; }
-    AuditLogPage *auditPage() const { return m_auditPage; }
+    AuditLogPage *auditPage();
     void showPage(Page page);
     Page currentPage() const;
     void saveState();
@@ -51,7 +51,7 @@ private:
     QTreeWidget *m_navigation;
     QStackedWidget *m_pages;
     ApiKeysPage *m_keysPage;
-    AuditLogPage *m_auditPage;
+    AuditLogPage *m_auditPage = nullptr;
     QTreeWidgetItem *m_keysItem = nullptr;
     QTreeWidgetItem *m_auditItem = nullptr;
     QLabel *m_tenantLabel;
