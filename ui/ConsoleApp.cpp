@@ -9,6 +9,9 @@
 #include "UiLogging.h"
 
 #include <QApplication>
+#include <QPixmap>
+#include <QScreen>
+#include <QWindow>
 #include <QTimer>
 
 namespace datarecs {
@@ -145,10 +148,20 @@ void ConsoleApp::ensureWindow()
 
 void ConsoleApp::takeScreenshot()
 {
-    // Once the events already posted (layout requests of the filled table) are handled.
+    // Once the events already posted (layout requests and repaints of the filled table) are handled.
     QTimer::singleShot(0, this, [this] {
         QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
-        const bool ok = m_window->grab().save(m_options.screenshotPath, "PNG");
+        QCoreApplication::sendPostedEvents(m_window.get(), QEvent::UpdateRequest);
+        // The offscreen platform (scripts, benchmarks, CI) keeps each window's painted image: read it
+        // back rather than paint the whole window a second time. On a desktop another window may cover
+        // ours, so there the window is painted again into the picture.
+        QPixmap shot;
+        const QWindow *handle = m_window->windowHandle();
+        if (QGuiApplication::platformName() == u"offscreen" && handle && handle->isExposed())
+            shot = m_window->screen()->grabWindow(m_window->winId());
+        if (shot.isNull())
+            shot = m_window->grab();
+        const bool ok = shot.save(m_options.screenshotPath, "PNG");
         if (ok)
             qCDebug(lcDatarecsUi) << "screenshot saved";
         else

@@ -1,11 +1,16 @@
 // bench-minimal-window FILE: the baseline for bench/console-start. A plain Qt Widgets window with a
-// small table opens, saves a PNG of itself once shown (as `datarecs-console --screenshot` does) and
-// quits: what any Qt Widgets program pays to start, show and grab a window on this machine.
+// small table opens, saves a PNG of itself once shown and painted (as `datarecs-console
+// --screenshot` does on the offscreen platform: the painted window read back) and quits: what any Qt Widgets program pays to start, show and grab a window on this machine.
 
 #include <QApplication>
 #include <QMainWindow>
+#include <QPixmap>
+#include <QScreen>
 #include <QTableWidget>
 #include <QTimer>
+#include <QWindow>
+
+#include <functional>
 
 int main(int argc, char *argv[])
 {
@@ -22,9 +27,17 @@ int main(int argc, char *argv[])
     window.setCentralWidget(table);
     window.resize(1180, 720);
     window.show();
-    QTimer::singleShot(0, &window, [&window, &file] {
+    // Once the window is on screen (the console's data arrives long after that).
+    std::function<void()> shoot = [&] {
+        if (!window.windowHandle()->isExposed()) {
+            QTimer::singleShot(0, &window, shoot);
+            return;
+        }
         QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
-        QApplication::exit(window.grab().save(file, "PNG") ? 0 : 1);
-    });
+        QCoreApplication::sendPostedEvents(&window, QEvent::UpdateRequest);
+        const QPixmap shot = window.screen()->grabWindow(window.winId());
+        QApplication::exit(shot.save(file, "PNG") ? 0 : 1);
+    };
+    QTimer::singleShot(0, &window, shoot);
     return app.exec();
 }

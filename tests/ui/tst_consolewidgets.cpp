@@ -551,6 +551,12 @@ private Q_SLOTS:
         QImage image(options.screenshotPath);
         QVERIFY(!image.isNull());
         QVERIFY(image.width() > 600);
+        // The picture is the window as it shows the data, pixel for pixel: not an earlier, emptier
+        // paint of it.
+        QVERIFY(table()->model()->rowCount() > 0);
+        const QImage drawn = m_console->mainWindow()->grab().toImage().convertToFormat(image.format());
+        QCOMPARE(image.size(), drawn.size());
+        QVERIFY(image == drawn);
     }
 
 private:
