@@ -152,6 +152,22 @@ void ApiJob::onReplyFinished()
     }
     if (m_status >= 200 && m_status < 300) {
         if (!m_request.sink) m_body = reply->readAll();
+        // Qt can report a body cut short by a closed connection as complete (seen under load), so the
+        // bytes are counted against the announced length. A compressed body is announced compressed
+        // and arrives decompressed: no count then.
+        const QVariant announced = reply->header(QNetworkRequest::ContentLengthHeader);
+        const qint64 received = m_request.sink ? m_bytesWritten : m_body.size();
+        if (announced.isValid() && reply->rawHeader("Content-Encoding").isEmpty()
+            && received < announced.toLongLong()) {
+            qCInfo(lcDatarecsApi).noquote() << m_request.method << m_request.url.path() << "answer cut short:"
+                                            << received << "of" << announced.toLongLong() << "bytes";
+            if (retryable() && m_bytesWritten == 0 && m_attempts < m_options.retry.maxAttempts)
+                return retryLater(0);
+            return finish(ApiError(ApiError::Kind::Network,
+                                   tr("The connection closed before the whole answer arrived (%1 of %2 bytes).")
+                                       .arg(received)
+                                       .arg(announced.toLongLong())));
+        }
         return finish(std::nullopt);
     }
     return finish(ApiError::fromHttp(m_status, reply->readAll(), requestId));
