@@ -778,12 +778,18 @@ QList<ApiKeyRecord> SqlStorage::apiKeys(const ApiKeyQuery &query)
     }
     sql += QStringLiteral(" ORDER BY k.created_at DESC, k.id DESC LIMIT ?");
     values.append(qMax(0, query.limit));
-
-    QSqlQuery q(m_db);
-    if (!run(q, sql, values)) return out;
-    while (q.next())
-        out.append(keyFromRow(q));
+    if (!selectApiKeyRows(sql, values, &out))
+        out.clear();
     return out;
+}
+
+bool SqlStorage::selectApiKeyRows(const QString &sql, const QVariantList &values, QList<ApiKeyRecord> *out)
+{
+    QSqlQuery q(m_db);
+    if (!run(q, sql, values)) return false;
+    while (q.next())
+        out->append(keyFromRow(q));
+    return true;
 }
 
 bool SqlStorage::updateApiKey(const ApiKeyRecord &key)

@@ -94,6 +94,9 @@ protected:
     static const QString &auditColumns();
     /// "<key columns> FROM api_keys k LEFT JOIN workspaces w ...", in the order keys are read back.
     static const QString &apiKeyColumns();
+    /// Runs a SELECT of apiKeyColumns() and appends its rows to out. The default reads through Qt SQL;
+    /// SQLite overrides it, as the console and the CLI list up to a thousand keys a page.
+    virtual bool selectApiKeyRows(const QString &sql, const QVariantList &values, QList<ApiKeyRecord> *out);
     /// Reads the key whose secret_hmac is hmac into *out (left empty if there is none); false on error.
     /// The default reads through Qt SQL; SQLite overrides it, as every batch of key requests reads one.
     virtual bool selectApiKeyByHmac(const QByteArray &hmac, std::optional<ApiKeyRecord> *out);

@@ -269,35 +269,9 @@ bool SqliteStorage::queryRow(const QString &sql, const QVariantList &values, int
     sqlite3_stmt *statement = cachedStatement(db, sql);
     if (!statement)
         return false;
-    int rc = SQLITE_OK;
-    for (qsizetype i = 0; i < values.size() && rc == SQLITE_OK; ++i) {
-        const QVariant &v = values.at(i);
-        const int at = int(i) + 1;
-        // As Qt SQL binds them: a null QVariant, QString or QByteArray is NULL.
-        if (v.typeId() == QMetaType::QString) {
-            const QString text = v.toString();
-            const QByteArray utf8 = text.toUtf8();
-            rc = text.isNull() ? sqlite3_bind_null(statement, at)
-                               : sqlite3_bind_text(statement, at, utf8.constData(), int(utf8.size()), SQLITE_TRANSIENT);
-        } else if (v.typeId() == QMetaType::QByteArray) {
-            const QByteArray bytes = v.toByteArray();
-            rc = bytes.isNull() ? sqlite3_bind_null(statement, at)
-                                : sqlite3_bind_blob(statement, at, bytes.constData(), int(bytes.size()), SQLITE_TRANSIENT);
-        } else if (v.isNull()) {
-            rc = sqlite3_bind_null(statement, at);
-        } else {
-            bool isNumber = false;
-            const qint64 number = v.toLongLong(&isNumber);
-            if (!isNumber) {
-                sqlite3_clear_bindings(statement);
-                setError(QStringLiteral("cannot bind a %1 to a statement").arg(QString::fromLatin1(v.typeName())));
-                return false;
-            }
-            rc = sqlite3_bind_int64(statement, at, number);
-        }
-    }
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(statement);
+    if (!bindValues(db, statement, values))
+        return false;
+    int rc = sqlite3_step(statement);
     if (rc == SQLITE_ROW) {
         row->reserve(columns);
         for (int column = 0; column < columns; ++column) {
@@ -331,6 +305,112 @@ bool SqliteStorage::queryRow(const QString &sql, const QVariantList &values, int
     return done;
 }
 
+bool SqliteStorage::bindValues(sqlite3 *db, sqlite3_stmt *statement, const QVariantList &values)
+{
+    int rc = SQLITE_OK;
+    for (qsizetype i = 0; i < values.size() && rc == SQLITE_OK; ++i) {
+        const QVariant &v = values.at(i);
+        const int at = int(i) + 1;
+        if (v.typeId() == QMetaType::QString) {
+            const QString text = v.toString();
+            const QByteArray utf8 = text.toUtf8();
+            rc = text.isNull() ? sqlite3_bind_null(statement, at)
+                               : sqlite3_bind_text(statement, at, utf8.constData(), int(utf8.size()), SQLITE_TRANSIENT);
+        } else if (v.typeId() == QMetaType::QByteArray) {
+            const QByteArray bytes = v.toByteArray();
+            rc = bytes.isNull() ? sqlite3_bind_null(statement, at)
+                                : sqlite3_bind_blob(statement, at, bytes.constData(), int(bytes.size()), SQLITE_TRANSIENT);
+        } else if (v.isNull()) {
+            rc = sqlite3_bind_null(statement, at);
+        } else {
+            bool isNumber = false;
+            const qint64 number = v.toLongLong(&isNumber);
+            if (!isNumber) {
+                sqlite3_clear_bindings(statement);
+                setError(QStringLiteral("cannot bind a %1 to a statement").arg(QString::fromLatin1(v.typeName())));
+                return false;
+            }
+            rc = sqlite3_bind_int64(statement, at, number);
+        }
+    }
+    if (rc != SQLITE_OK) {
+        sqlite3_clear_bindings(statement);
+        setError(QStringLiteral("cannot bind a value: %1").arg(QString::fromUtf8(sqlite3_errmsg(db))));
+        return false;
+    }
+    return true;
+}
+
+namespace {
+
+QString textAt(sqlite3_stmt *statement, int column)
+{
+    const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(statement, column));
+    return text ? QString::fromUtf8(text, sqlite3_column_bytes(statement, column)) : QString();
+}
+
+std::optional<qint64> timeAt(sqlite3_stmt *statement, int column)
+{
+    if (sqlite3_column_type(statement, column) == SQLITE_NULL)
+        return std::nullopt;
+    return sqlite3_column_int64(statement, column);
+}
+
+// The current row of a SELECT of apiKeyColumns(), whose columns it reads in order.
+ApiKeyRecord apiKeyAt(sqlite3_stmt *statement)
+{
+    ApiKeyRecord k;
+    k.id = textAt(statement, 0);
+    k.tenantId = textAt(statement, 1);
+    k.name = textAt(statement, 2);
+    k.description = textAt(statement, 3);
+    k.role = textAt(statement, 4);
+    k.workspaceId = textAt(statement, 5);
+    k.workspaceName = textAt(statement, 6);
+    k.enabled = sqlite3_column_int64(statement, 7) != 0;
+    const auto *secret = static_cast<const char *>(sqlite3_column_blob(statement, 8));
+    k.secretHmac = QByteArray(secret, secret ? sqlite3_column_bytes(statement, 8) : 0);
+    k.hint = textAt(statement, 9);
+    k.createdByType = textAt(statement, 10);
+    k.createdById = textAt(statement, 11);
+    k.createdByName = textAt(statement, 12);
+    k.createdAt = sqlite3_column_int64(statement, 13);
+    k.updatedAt = sqlite3_column_int64(statement, 14);
+    k.lastUsedAt = timeAt(statement, 15);
+    k.lastUsedIp = textAt(statement, 16);
+    k.expiresAt = timeAt(statement, 17);
+    k.deletedAt = timeAt(statement, 18);
+    k.replaces = textAt(statement, 19);
+    k.replacedBy = textAt(statement, 20);
+    return k;
+}
+
+} // namespace
+
+bool SqliteStorage::selectApiKeyRows(const QString &sql, const QVariantList &values, QList<ApiKeyRecord> *out)
+{
+    // Through Qt SQL, a page of a thousand keys spent most of its time turning 21 columns a row into
+    // UTF-16 QVariants and back.
+    sqlite3 *db = handle();
+    if (!db)
+        return SqlStorage::selectApiKeyRows(sql, values, out);
+    sqlite3_stmt *statement = cachedStatement(db, sql);
+    if (!statement)
+        return false;
+    sqlite3_reset(statement);
+    if (!bindValues(db, statement, values))
+        return false;
+    int rc;
+    while ((rc = sqlite3_step(statement)) == SQLITE_ROW)
+        out->append(apiKeyAt(statement));
+    const bool done = rc == SQLITE_DONE;
+    if (!done)
+        setError(QStringLiteral("cannot list the keys: %1").arg(QString::fromUtf8(sqlite3_errmsg(db))));
+    sqlite3_reset(statement); // ends the read, so the statement holds no snapshot between calls
+    sqlite3_clear_bindings(statement);
+    return done;
+}
+
 bool SqliteStorage::selectApiKeyByHmac(const QByteArray &hmac, std::optional<ApiKeyRecord> *out)
 {
     // Read once per batch of key requests. Through Qt SQL, describing the row's 21 columns and turning
@@ -351,40 +431,7 @@ bool SqliteStorage::selectApiKeyByHmac(const QByteArray &hmac, std::optional<Api
     if (rc == SQLITE_OK)
         rc = sqlite3_step(statement);
     if (rc == SQLITE_ROW) {
-        const auto textAt = [statement](int column) {
-            const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(statement, column));
-            return text ? QString::fromUtf8(text, sqlite3_column_bytes(statement, column)) : QString();
-        };
-        const auto timeAt = [statement](int column) -> std::optional<qint64> {
-            if (sqlite3_column_type(statement, column) == SQLITE_NULL)
-                return std::nullopt;
-            return sqlite3_column_int64(statement, column);
-        };
-        // The columns of apiKeyColumns(), in order.
-        ApiKeyRecord k;
-        k.id = textAt(0);
-        k.tenantId = textAt(1);
-        k.name = textAt(2);
-        k.description = textAt(3);
-        k.role = textAt(4);
-        k.workspaceId = textAt(5);
-        k.workspaceName = textAt(6);
-        k.enabled = sqlite3_column_int64(statement, 7) != 0;
-        const auto *secret = static_cast<const char *>(sqlite3_column_blob(statement, 8));
-        k.secretHmac = QByteArray(secret, secret ? sqlite3_column_bytes(statement, 8) : 0);
-        k.hint = textAt(9);
-        k.createdByType = textAt(10);
-        k.createdById = textAt(11);
-        k.createdByName = textAt(12);
-        k.createdAt = sqlite3_column_int64(statement, 13);
-        k.updatedAt = sqlite3_column_int64(statement, 14);
-        k.lastUsedAt = timeAt(15);
-        k.lastUsedIp = textAt(16);
-        k.expiresAt = timeAt(17);
-        k.deletedAt = timeAt(18);
-        k.replaces = textAt(19);
-        k.replacedBy = textAt(20);
-        *out = std::move(k);
+        *out = apiKeyAt(statement);
         rc = SQLITE_DONE; // secret_hmac is unique: there is no second row
     }
     const bool done = rc == SQLITE_DONE;
@@ -408,59 +455,33 @@ bool SqliteStorage::selectAuditRows(const QString &sql, const QVariantList &valu
     if (!statement)
         return false;
     sqlite3_reset(statement);
-    sqlite3_clear_bindings(statement);
-    for (qsizetype i = 0; i < values.size(); ++i) {
-        const QVariant &v = values.at(i);
-        const int at = int(i) + 1;
-        int rc = SQLITE_OK;
-        if (v.isNull()) {
-            rc = sqlite3_bind_null(statement, at);
-        } else if (v.typeId() == QMetaType::QString) {
-            const QByteArray text = v.toString().toUtf8();
-            rc = sqlite3_bind_text(statement, at, text.constData(), int(text.size()), SQLITE_TRANSIENT);
-        } else {
-            bool isNumber = false;
-            const qint64 number = v.toLongLong(&isNumber);
-            if (!isNumber) {
-                setError(QStringLiteral("cannot bind a %1 to an audit query").arg(QString::fromLatin1(v.typeName())));
-                return false;
-            }
-            rc = sqlite3_bind_int64(statement, at, number);
-        }
-        if (rc != SQLITE_OK) {
-            setError(QStringLiteral("cannot bind an audit query value: %1").arg(QString::fromUtf8(sqlite3_errmsg(db))));
-            return false;
-        }
-    }
-    const auto textAt = [statement](int column) {
-        const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(statement, column));
-        return text ? QString::fromUtf8(text, sqlite3_column_bytes(statement, column)) : QString();
-    };
+    if (!bindValues(db, statement, values))
+        return false;
     int rc;
     while ((rc = sqlite3_step(statement)) == SQLITE_ROW) {
         // The columns of AuditColumns, in order.
         AuditRecord r;
         r.id = sqlite3_column_int64(statement, 0);
-        r.tenantId = textAt(1);
+        r.tenantId = textAt(statement, 1);
         r.occurredAt = sqlite3_column_int64(statement, 2);
-        r.actorType = textAt(3);
-        r.actorId = textAt(4);
-        r.actorName = textAt(5);
-        r.action = textAt(6);
-        r.targetType = textAt(7);
-        r.targetId = textAt(8);
-        r.targetName = textAt(9);
-        r.workspaceId = textAt(10);
-        r.outcome = textAt(11);
+        r.actorType = textAt(statement, 3);
+        r.actorId = textAt(statement, 4);
+        r.actorName = textAt(statement, 5);
+        r.action = textAt(statement, 6);
+        r.targetType = textAt(statement, 7);
+        r.targetId = textAt(statement, 8);
+        r.targetName = textAt(statement, 9);
+        r.workspaceId = textAt(statement, 10);
+        r.outcome = textAt(statement, 11);
         r.httpStatus = sqlite3_column_int(statement, 12);
-        r.method = textAt(13);
-        r.path = textAt(14);
-        r.sourceIp = textAt(15);
-        r.userAgent = textAt(16);
-        r.requestId = textAt(17);
-        r.detail = textAt(18);
-        r.prevHash = textAt(19);
-        r.hash = textAt(20);
+        r.method = textAt(statement, 13);
+        r.path = textAt(statement, 14);
+        r.sourceIp = textAt(statement, 15);
+        r.userAgent = textAt(statement, 16);
+        r.requestId = textAt(statement, 17);
+        r.detail = textAt(statement, 18);
+        r.prevHash = textAt(statement, 19);
+        r.hash = textAt(statement, 20);
         out->append(std::move(r));
     }
     const bool done = rc == SQLITE_DONE;

@@ -29,6 +29,7 @@ protected:
     QString beginStatement() const override;
     bool selectAuditRows(const QString &sql, const QVariantList &values, QList<AuditRecord> *out) override;
     bool insertAuditRows(QList<AuditRecord> &records) override;
+    bool selectApiKeyRows(const QString &sql, const QVariantList &values, QList<ApiKeyRecord> *out) override;
     bool selectApiKeyByHmac(const QByteArray &hmac, std::optional<ApiKeyRecord> *out) override;
     bool execTransactionStatement(const QString &sql) override;
     bool queryRow(const QString &sql, const QVariantList &values, int columns, QVariantList *row) override;
@@ -39,6 +40,9 @@ private:
     sqlite3 *handle() const;
     /// sql prepared once on handle(), kept in m_statements; null (and lastError() set) on failure.
     sqlite3_stmt *cachedStatement(sqlite3 *db, const QString &sql);
+    /// Binds values to statement's parameters 1, 2... as Qt SQL would (a null QVariant, QString or
+    /// QByteArray is NULL; a QByteArray is a blob); false (and lastError() set) on failure.
+    bool bindValues(sqlite3 *db, sqlite3_stmt *statement, const QVariantList &values);
 
     QString m_dataDir;
     QString m_connectionName;

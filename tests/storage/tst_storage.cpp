@@ -515,10 +515,11 @@ private slots:
         QVERIFY(!byHmac->enabled);
     }
 
-    void keyByHmac_readsEveryFieldAsKeyById()
+    void keyByHmacAndList_readEveryFieldAsKeyById()
     {
-        // The lookup by HMAC runs on every batch of key requests and has its own reader on SQLite: it must
-        // give back exactly what the general read does, NULLs, non-ASCII text and the workspace join included.
+        // The lookup by HMAC (every batch of key requests) and the key list (a page of up to a thousand)
+        // have their own readers on SQLite: they must give back exactly what the general read does, NULLs,
+        // non-ASCII text and the workspace join included.
         OPEN_STORAGE(db, storage);
         const TenantRecord acme = makeTenant(*storage, QStringLiteral("Acme"));
         const WorkspaceRecord ws = makeWorkspace(*storage, acme.id, QStringLiteral("Analyse à Zürich"));
@@ -532,31 +533,41 @@ private slots:
         QVERIFY(storage->insertApiKey(plain));
         QVERIFY(storage->insertApiKey(full));
         QVERIFY(storage->touchApiKey(full.id, Now - 5, QStringLiteral("2001:db8::7")));
+        ApiKeyQuery all;
+        all.tenantId = acme.id;
+        all.limit = 10;
+        const QList<ApiKeyRecord> listed = storage->apiKeys(all);
+        QCOMPARE(listed.size(), 2);
         for (const ApiKeyRecord &key : {plain, full}) {
             const auto byId = storage->apiKeyById(acme.id, key.id);
             const auto byHmac = storage->apiKeyByHmac(key.secretHmac);
+            const auto inList = std::find_if(listed.begin(), listed.end(),
+                                             [&key](const ApiKeyRecord &k) { return k.id == key.id; });
             QVERIFY2(byId && byHmac, qPrintable(storage->lastError()));
-            QCOMPARE(byHmac->id, byId->id);
-            QCOMPARE(byHmac->tenantId, byId->tenantId);
-            QCOMPARE(byHmac->name, key.name);
-            QCOMPARE(byHmac->description, byId->description);
-            QCOMPARE(byHmac->role, byId->role);
-            QCOMPARE(byHmac->workspaceId, byId->workspaceId);
-            QCOMPARE(byHmac->workspaceName, byId->workspaceName);
-            QCOMPARE(byHmac->enabled, key.enabled);
-            QCOMPARE(byHmac->secretHmac, key.secretHmac);
-            QCOMPARE(byHmac->hint, key.hint);
-            QCOMPARE(byHmac->createdByType, byId->createdByType);
-            QCOMPARE(byHmac->createdById, byId->createdById);
-            QCOMPARE(byHmac->createdByName, byId->createdByName);
-            QCOMPARE(byHmac->createdAt, key.createdAt);
-            QCOMPARE(byHmac->updatedAt, byId->updatedAt);
-            QCOMPARE(byHmac->lastUsedAt, byId->lastUsedAt);
-            QCOMPARE(byHmac->lastUsedIp, byId->lastUsedIp);
-            QCOMPARE(byHmac->expiresAt, key.expiresAt);
-            QCOMPARE(byHmac->deletedAt, std::optional<qint64>());
-            QCOMPARE(byHmac->replaces, byId->replaces);
-            QCOMPARE(byHmac->replacedBy, byId->replacedBy);
+            QVERIFY(inList != listed.end());
+            for (const ApiKeyRecord &read : {*byHmac, *inList}) {
+                QCOMPARE(read.id, byId->id);
+                QCOMPARE(read.tenantId, byId->tenantId);
+                QCOMPARE(read.name, key.name);
+                QCOMPARE(read.description, byId->description);
+                QCOMPARE(read.role, byId->role);
+                QCOMPARE(read.workspaceId, byId->workspaceId);
+                QCOMPARE(read.workspaceName, byId->workspaceName);
+                QCOMPARE(read.enabled, key.enabled);
+                QCOMPARE(read.secretHmac, key.secretHmac);
+                QCOMPARE(read.hint, key.hint);
+                QCOMPARE(read.createdByType, byId->createdByType);
+                QCOMPARE(read.createdById, byId->createdById);
+                QCOMPARE(read.createdByName, byId->createdByName);
+                QCOMPARE(read.createdAt, key.createdAt);
+                QCOMPARE(read.updatedAt, byId->updatedAt);
+                QCOMPARE(read.lastUsedAt, byId->lastUsedAt);
+                QCOMPARE(read.lastUsedIp, byId->lastUsedIp);
+                QCOMPARE(read.expiresAt, key.expiresAt);
+                QCOMPARE(read.deletedAt, std::optional<qint64>());
+                QCOMPARE(read.replaces, byId->replaces);
+                QCOMPARE(read.replacedBy, byId->replacedBy);
+            }
         }
         const auto fullRead = storage->apiKeyByHmac(full.secretHmac);
         QCOMPARE(fullRead->workspaceName, ws.name);
