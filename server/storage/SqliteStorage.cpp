@@ -385,15 +385,39 @@ ApiKeyRecord apiKeyAt(sqlite3_stmt *statement)
     return k;
 }
 
+// The current row of a SELECT of the audit columns (AuditColumns), whose columns it reads in order.
+AuditRecord auditAt(sqlite3_stmt *statement)
+{
+    AuditRecord r;
+    r.id = sqlite3_column_int64(statement, 0);
+    r.tenantId = textAt(statement, 1);
+    r.occurredAt = sqlite3_column_int64(statement, 2);
+    r.actorType = textAt(statement, 3);
+    r.actorId = textAt(statement, 4);
+    r.actorName = textAt(statement, 5);
+    r.action = textAt(statement, 6);
+    r.targetType = textAt(statement, 7);
+    r.targetId = textAt(statement, 8);
+    r.targetName = textAt(statement, 9);
+    r.workspaceId = textAt(statement, 10);
+    r.outcome = textAt(statement, 11);
+    r.httpStatus = sqlite3_column_int(statement, 12);
+    r.method = textAt(statement, 13);
+    r.path = textAt(statement, 14);
+    r.sourceIp = textAt(statement, 15);
+    r.userAgent = textAt(statement, 16);
+    r.requestId = textAt(statement, 17);
+    r.detail = textAt(statement, 18);
+    r.prevHash = textAt(statement, 19);
+    r.hash = textAt(statement, 20);
+    return r;
+}
+
 } // namespace
 
-bool SqliteStorage::selectApiKeyRows(const QString &sql, const QVariantList &values, QList<ApiKeyRecord> *out)
+bool SqliteStorage::forEachRow(sqlite3 *db, const QString &sql, const QVariantList &values, const QString &what,
+                               const std::function<void(sqlite3_stmt *)> &readRow)
 {
-    // Through Qt SQL, a page of a thousand keys spent most of its time turning 21 columns a row into
-    // UTF-16 QVariants and back.
-    sqlite3 *db = handle();
-    if (!db)
-        return SqlStorage::selectApiKeyRows(sql, values, out);
     sqlite3_stmt *statement = cachedStatement(db, sql);
     if (!statement)
         return false;
@@ -402,13 +426,24 @@ bool SqliteStorage::selectApiKeyRows(const QString &sql, const QVariantList &val
         return false;
     int rc;
     while ((rc = sqlite3_step(statement)) == SQLITE_ROW)
-        out->append(apiKeyAt(statement));
+        readRow(statement);
     const bool done = rc == SQLITE_DONE;
     if (!done)
-        setError(QStringLiteral("cannot list the keys: %1").arg(QString::fromUtf8(sqlite3_errmsg(db))));
+        setError(QStringLiteral("%1: %2").arg(what, QString::fromUtf8(sqlite3_errmsg(db))));
     sqlite3_reset(statement); // ends the read, so the statement holds no snapshot between calls
     sqlite3_clear_bindings(statement);
     return done;
+}
+
+bool SqliteStorage::selectApiKeyRows(const QString &sql, const QVariantList &values, QList<ApiKeyRecord> *out)
+{
+    // Through Qt SQL, a page of a thousand keys spent most of its time turning 21 columns a row into
+    // UTF-16 QVariants and back.
+    sqlite3 *db = handle();
+    if (!db)
+        return SqlStorage::selectApiKeyRows(sql, values, out);
+    return forEachRow(db, sql, values, QStringLiteral("cannot list the keys"),
+                      [out](sqlite3_stmt *statement) { out->append(apiKeyAt(statement)); });
 }
 
 bool SqliteStorage::selectApiKeyByHmac(const QByteArray &hmac, std::optional<ApiKeyRecord> *out)
@@ -450,45 +485,8 @@ bool SqliteStorage::selectAuditRows(const QString &sql, const QVariantList &valu
     sqlite3 *db = handle();
     if (!db)
         return SqlStorage::selectAuditRows(sql, values, out);
-
-    sqlite3_stmt *statement = cachedStatement(db, sql);
-    if (!statement)
-        return false;
-    sqlite3_reset(statement);
-    if (!bindValues(db, statement, values))
-        return false;
-    int rc;
-    while ((rc = sqlite3_step(statement)) == SQLITE_ROW) {
-        // The columns of AuditColumns, in order.
-        AuditRecord r;
-        r.id = sqlite3_column_int64(statement, 0);
-        r.tenantId = textAt(statement, 1);
-        r.occurredAt = sqlite3_column_int64(statement, 2);
-        r.actorType = textAt(statement, 3);
-        r.actorId = textAt(statement, 4);
-        r.actorName = textAt(statement, 5);
-        r.action = textAt(statement, 6);
-        r.targetType = textAt(statement, 7);
-        r.targetId = textAt(statement, 8);
-        r.targetName = textAt(statement, 9);
-        r.workspaceId = textAt(statement, 10);
-        r.outcome = textAt(statement, 11);
-        r.httpStatus = sqlite3_column_int(statement, 12);
-        r.method = textAt(statement, 13);
-        r.path = textAt(statement, 14);
-        r.sourceIp = textAt(statement, 15);
-        r.userAgent = textAt(statement, 16);
-        r.requestId = textAt(statement, 17);
-        r.detail = textAt(statement, 18);
-        r.prevHash = textAt(statement, 19);
-        r.hash = textAt(statement, 20);
-        out->append(std::move(r));
-    }
-    const bool done = rc == SQLITE_DONE;
-    if (!done)
-        setError(QStringLiteral("audit query failed: %1").arg(QString::fromUtf8(sqlite3_errmsg(db))));
-    sqlite3_reset(statement); // ends the read, so the statement holds no snapshot between calls
-    return done;
+    return forEachRow(db, sql, values, QStringLiteral("audit query failed"),
+                      [out](sqlite3_stmt *statement) { out->append(auditAt(statement)); });
 }
 
 } // namespace datarecs::server

@@ -4,6 +4,8 @@
 
 #include <QHash>
 
+#include <functional>
+
 struct sqlite3;
 struct sqlite3_stmt;
 
@@ -43,6 +45,10 @@ private:
     /// Binds values to statement's parameters 1, 2... as Qt SQL would (a null QVariant, QString or
     /// QByteArray is NULL; a QByteArray is a blob); false (and lastError() set) on failure.
     bool bindValues(sqlite3 *db, sqlite3_stmt *statement, const QVariantList &values);
+    /// Runs sql (cached) with values and hands each row to readRow; false (and lastError() set to
+    /// "what: SQLite's message") on failure.
+    bool forEachRow(sqlite3 *db, const QString &sql, const QVariantList &values, const QString &what,
+                    const std::function<void(sqlite3_stmt *)> &readRow);
 
     QString m_dataDir;
     QString m_connectionName;
