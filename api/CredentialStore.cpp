@@ -70,7 +70,10 @@ QObject *keychainContext()
             QObject *context = keychainContext();
             QThread *keychainThread = context->thread();
             keychainThread->quit();
-            keychainThread->wait();
+            // A backend stuck in a blocking call must not hold up the application's exit: the thread
+            // is then left to the operating system with the process.
+            if (!keychainThread->wait(QDeadlineTimer(5000)))
+                return;
             delete context;
             delete keychainThread;
         });
