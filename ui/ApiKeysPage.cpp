@@ -74,13 +74,6 @@ ApiKeysPage::ApiKeysPage(Session *session, ConsoleSettings *settings, QWidget *p
     m_ui->statusFilterCombo->addItems(ApiKeyFilterProxyModel::statusFilterNames());
 
     // The actions. Their enabled state and tooltips follow the selection and permissions.
-    auto makeAction = [this](const QString &name, const QString &text, const QString &theme,
-                             QStyle::StandardPixmap fallback, const QList<QKeySequence> &keys) {
-        auto *a = new QAction(QIcon::fromTheme(theme, style()->standardIcon(fallback)), text, this);
-        a->setObjectName(name);
-        a->setShortcuts(keys);
-        return a;
-    };
     m_refresh = makeAction(QStringLiteral("actionRefresh"), tr("&Refresh"), QStringLiteral("view-refresh"),
                            QStyle::SP_BrowserReload, {QKeySequence::Refresh, QKeySequence(tr("Ctrl+R"))});
     m_newKey = makeAction(QStringLiteral("actionNewKey"), tr("New API Key"), QStringLiteral("list-add"),
@@ -200,6 +193,22 @@ ApiKeysPage::ApiKeysPage(Session *session, ConsoleSettings *settings, QWidget *p
 
 ApiKeysPage::~ApiKeysPage() = default;
 
+QIcon ApiKeysPage::themeIcon(const QString &theme, QStyle::StandardPixmap fallback) const
+{
+    // Asked first rather than passed as fromTheme's fallback: the style decodes every size of its
+    // icon at once, a few milliseconds of start-up spent on icons a desktop's theme replaces.
+    return QIcon::hasThemeIcon(theme) ? QIcon::fromTheme(theme) : style()->standardIcon(fallback);
+}
+
+QAction *ApiKeysPage::makeAction(const QString &name, const QString &text, const QString &theme,
+                                 QStyle::StandardPixmap fallback, const QList<QKeySequence> &keys)
+{
+    auto *action = new QAction(themeIcon(theme, fallback), text, this);
+    action->setObjectName(name);
+    action->setShortcuts(keys);
+    return action;
+}
+
 std::optional<ApiKey> ApiKeysPage::selectedKey() const
 {
     const QModelIndexList rows = m_ui->keysTable->selectionModel()->selectedRows();
@@ -266,9 +275,12 @@ void ApiKeysPage::reload()
     }
     m_loading = true;
     m_firstLoadParts = m_firstLoadPending ? 3 : 0;
-    loadPage(QString(), std::make_shared<QList<ApiKey>>());
+    // The two small answers first: the server takes requests in turn, so they then arrive while it
+    // still writes the key list, rather than after it, and the roles' titles are there for the
+    // first look at the keys.
     loadQuota();
     loadRoles();
+    loadPage(QString(), std::make_shared<QList<ApiKey>>());
 }
 
 void ApiKeysPage::loadPage(const QString &cursor, std::shared_ptr<QList<ApiKey>> collected)

@@ -3,6 +3,9 @@
 #include "ApiKey.h"
 #include "Quota.h"
 
+#include <QIcon>
+#include <QKeySequence>
+#include <QStyle>
 #include <QTimer>
 #include <QWidget>
 
@@ -113,6 +116,10 @@ private:
     void disableSelected();
     void deleteSelected();
     void newKey();
+    /// The icon theme's icon when the theme has one, else the style's own.
+    QIcon themeIcon(const QString &theme, QStyle::StandardPixmap fallback) const;
+    QAction *makeAction(const QString &name, const QString &text, const QString &theme,
+                        QStyle::StandardPixmap fallback, const QList<QKeySequence> &keys);
     // Key lifecycle (ApiKeysPageLifecycle.cpp): rotation, a compromised key, checking a value.
     void setUpLifecycleActions();
     void updateLifecycleActions(const std::optional<ApiKey> &key);

@@ -39,19 +39,12 @@ QString requestIdOf(const ApiJob *job)
 
 void ApiKeysPage::setUpLifecycleActions()
 {
-    auto make = [this](const QString &name, const QString &text, const QString &theme,
-                       QStyle::StandardPixmap fallback, const QList<QKeySequence> &keys) {
-        auto *a = new QAction(QIcon::fromTheme(theme, style()->standardIcon(fallback)), text, this);
-        a->setObjectName(name);
-        a->setShortcuts(keys);
-        return a;
-    };
-    m_rotate = make(QStringLiteral("actionRotate"), tr("R&otate…"), QStringLiteral("view-refresh"),
+    m_rotate = makeAction(QStringLiteral("actionRotate"), tr("R&otate…"), QStringLiteral("view-refresh"),
                     QStyle::SP_DialogResetButton, {QKeySequence(tr("Ctrl+Shift+R"))});
-    m_reportCompromised = make(QStringLiteral("actionReportCompromised"), tr("Report &compromised…"),
+    m_reportCompromised = makeAction(QStringLiteral("actionReportCompromised"), tr("Report &compromised…"),
                                QStringLiteral("security-low"), QStyle::SP_MessageBoxWarning,
                                {QKeySequence(tr("Ctrl+Shift+D"))}); // the response starts by disabling (Ctrl+D)
-    m_checkKey = make(QStringLiteral("actionCheckKey"), tr("Check a &key value…"), QStringLiteral("edit-find"),
+    m_checkKey = makeAction(QStringLiteral("actionCheckKey"), tr("Check a &key value…"), QStringLiteral("edit-find"),
                       QStyle::SP_FileDialogContentsView, {QKeySequence(tr("Ctrl+K"))});
     connect(m_rotate, &QAction::triggered, this, &ApiKeysPage::rotateSelected);
     connect(m_reportCompromised, &QAction::triggered, this, &ApiKeysPage::reportCompromisedSelected);
@@ -67,8 +60,7 @@ void ApiKeysPage::setUpLifecycleActions()
     checkButton->setFocusPolicy(Qt::StrongFocus);
     m_ui->filterLayout->addWidget(checkButton);
 
-    m_proxy->setRotationDueIcon(QIcon::fromTheme(QStringLiteral("appointment-soon"),
-                                                 style()->standardIcon(QStyle::SP_MessageBoxWarning)));
+    m_proxy->setRotationDueIcon(themeIcon(QStringLiteral("appointment-soon"), QStyle::SP_MessageBoxWarning));
     connect(m_details, &ApiKeyDetailsPane::keyLinkActivated, this, [this](const QString &id) {
         if (showKey(id))
             m_ui->keysTable->setFocus(Qt::OtherFocusReason);

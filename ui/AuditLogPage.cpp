@@ -76,6 +76,9 @@ AuditLogPage::AuditLogPage(Session *session, ConsoleSettings *settings, QWidget 
 {
     setObjectName(u"auditLogPage"_s);
     setAccessibleName(tr("Audit log"));
+    // Server messages and file names as they are, never read as HTML.
+    for (QLabel *label : {m_banner, m_permissionNotice, m_followState, m_count, m_exportText, m_exportResult, m_verifyResult})
+        label->setTextFormat(Qt::PlainText);
     m_proxy->setObjectName(u"auditProxy"_s);
     m_proxy->setSourceModel(m_model);
     m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);

@@ -28,6 +28,7 @@ bool Confirmation::ask(QWidget *parent, const Question &question)
     box.setObjectName(QStringLiteral("confirmationBox"));
     box.setIcon(question.destructive ? QMessageBox::Warning : QMessageBox::Question);
     box.setWindowTitle(question.title);
+    box.setTextFormat(Qt::PlainText); // the text names keys as their creators typed them
     box.setText(question.text);
     QPushButton *accept = box.addButton(question.acceptLabel, QMessageBox::AcceptRole);
     accept->setAccessibleName(question.acceptLabel);

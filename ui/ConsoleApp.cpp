@@ -152,6 +152,7 @@ void ConsoleApp::takeScreenshot()
     QTimer::singleShot(0, this, [this] {
         QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
         QCoreApplication::sendPostedEvents(m_window.get(), QEvent::UpdateRequest);
+        qCDebug(lcDatarecsUi) << "first data painted";
         // The offscreen platform (scripts, benchmarks, CI) keeps each window's painted image: read it
         // back rather than paint the whole window a second time. On a desktop another window may cover
         // ours, so there the window is painted again into the picture.

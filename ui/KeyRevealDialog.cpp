@@ -42,6 +42,7 @@ KeyRevealDialog::KeyRevealDialog(const CreatedApiKey &created, const QString &ro
     auto addRow = [this, form](const QString &name, const QString &label, const QString &value) {
         auto *field = new QLabel(value, this);
         field->setObjectName(name);
+        field->setTextFormat(Qt::PlainText);
         field->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
         field->setAccessibleName(label);
         form->addRow(label, field);

@@ -53,8 +53,10 @@ MainWindow::MainWindow(Session *session, ConsoleSettings *settings, QWidget *par
 
     buildActions();
 
-    for (QLabel *label : {m_tenantLabel, m_accountLabel, m_quotaLabel, m_keychainLabel})
+    for (QLabel *label : {m_tenantLabel, m_accountLabel, m_quotaLabel, m_keychainLabel}) {
+        label->setTextFormat(Qt::PlainText); // tenant and account names as typed, never as HTML
         statusBar()->addPermanentWidget(label);
+    }
     m_tenantLabel->setObjectName(QStringLiteral("tenantLabel"));
     m_tenantLabel->setAccessibleName(tr("Tenant"));
     m_accountLabel->setObjectName(QStringLiteral("accountLabel"));

@@ -24,6 +24,7 @@
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -33,6 +34,7 @@
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
 
@@ -327,6 +329,41 @@ private Q_SLOTS:
         QTRY_COMPARE(table()->model()->rowCount(), 2);
         QCOMPARE(m_server.count("DELETE", u"/v1/api-keys/key_cccccccccccccccc"_s), 1);
         QTRY_COMPARE(m_console->mainWindow()->findChild<QLabel *>(u"quotaLabel"_s)->text(), u"2 of 50 keys"_s);
+    }
+
+    void markupInAName_isShownAndAskedAboutAsTyped()
+    {
+        // Another admin chose this name: markup in it must not turn bold, become a link or hide words.
+        const QString name = u"<b>Nightly</b> <a href=\"https://evil.example\">sync</a>"_s;
+        m_keys.append(makeKey(u"key_dddddddddddddddd"_s, name, true, 3));
+        startSignedIn();
+        selectRowNamed(name);
+        for (const QString &field : {u"titleLabel"_s, u"nameValue"_s, u"descriptionValue"_s}) {
+            auto *shown = m_console->mainWindow()->findChild<QLabel *>(field);
+            QVERIFY2(shown->text().contains(name), qPrintable(field));
+            // What a reader sees and copies: every character, tags included.
+            shown->setTextInteractionFlags(Qt::TextSelectableByMouse);
+            shown->setSelection(0, int(shown->text().size()));
+            QCOMPARE(shown->selectedText(), shown->text());
+        }
+
+        // The real question box (no answerer): it must name the key exactly as typed.
+        QString asked;
+        Qt::TextFormat format = Qt::AutoText;
+        QTimer::singleShot(0, this, [&] {
+            auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+            QVERIFY(box);
+            auto *text = box->findChild<QLabel *>(u"qt_msgbox_label"_s);
+            asked = text->text();
+            format = text->textFormat();
+            box->reject();
+        });
+        table()->setFocus();
+        QTest::keyClick(table(), Qt::Key_Delete);
+        QVERIFY2(asked.contains(name), qPrintable(asked));
+        QCOMPARE(format, Qt::PlainText);
+        QTest::qWait(50);
+        QCOMPARE(m_server.count("DELETE", u"/v1/api-keys/key_dddddddddddddddd"_s), 0);
     }
 
     void member_seesKeysReadOnly_andWhy()
