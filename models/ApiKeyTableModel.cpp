@@ -1,5 +1,6 @@
 #include "ApiKeyTableModel.h"
 
+#include "PlainToolTip.h"
 #include "TimeText.h"
 
 #include <QSet>
@@ -315,7 +316,7 @@ QVariant ApiKeyTableModel::toolTip(const ApiKey &key, int column) const
     case Expires:
         return key.expiresAt ? TimeText::exact(*key.expiresAt) : tr("This key does not expire.");
     case Description:
-        return key.description.isEmpty() ? QVariant() : QVariant(key.description);
+        return key.description.isEmpty() ? QVariant() : QVariant(plainToolTip(key.description));
     default:
         return {};
     }

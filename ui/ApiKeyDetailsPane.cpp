@@ -2,6 +2,7 @@
 
 #include "ApiKeyTableModel.h"
 #include "KeyRecentActivity.h"
+#include "PlainToolTip.h"
 #include "TimeText.h"
 #include "ui_ApiKeyDetailsPane.h"
 
@@ -81,7 +82,7 @@ void ApiKeyDetailsPane::showLink(QLabel *label, const std::optional<QString> &id
     label->setText(tr("<a href=\"key:%1\">%2</a><br>%1").arg(id->toHtmlEscaped(), other->name.toHtmlEscaped()));
     label->setAccessibleName(tr("%1: %2 (%3)").arg(what, other->name, *id));
     label->setAccessibleDescription(tr("A link: Enter selects that key in the list."));
-    label->setToolTip(tr("Select “%1” in the list").arg(other->name));
+    label->setToolTip(plainToolTip(tr("Select “%1” in the list").arg(other->name)));
 }
 
 ApiKeyDetailsPane::~ApiKeyDetailsPane() = default;

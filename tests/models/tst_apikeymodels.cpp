@@ -8,6 +8,7 @@
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTextDocument>
 
 #include <memory>
 
@@ -86,6 +87,28 @@ private Q_SLOTS:
         m_modelTester.reset();
         m_proxy.reset();
         m_model.reset();
+    }
+
+    void descriptionToolTip_readsAsTyped_evenWhenItLooksLikeHtml()
+    {
+        QList<ApiKey> keys = sampleKeys();
+        const QStringList descriptions{u"<b>nightly</b> sync &amp; <i>R&D</i>"_s, u"R&D <team>\nline two"_s,
+                                       u"plain words"_s};
+        for (int i = 0; i < descriptions.size(); ++i)
+            keys[i].description = descriptions.at(i);
+        m_model->setKeys(keys);
+        for (int i = 0; i < descriptions.size(); ++i) {
+            const int row = m_model->rowOf(keys.at(i).id);
+            const QString tip = m_model->index(row, ApiKeyTableModel::Description).data(Qt::ToolTipRole).toString();
+            // What a tooltip shows: Qt reads it as HTML when it looks like HTML, else as it is.
+            QTextDocument shown;
+            if (Qt::mightBeRichText(tip))
+                shown.setHtml(tip);
+            else
+                shown.setPlainText(tip);
+            QCOMPARE(shown.toPlainText().replace(QChar::LineSeparator, u' ').replace(u'\n', u' '),
+                     QString(descriptions.at(i)).replace(u'\n', u' '));
+        }
     }
 
     void load_showsEveryColumnWithReadableValues()
