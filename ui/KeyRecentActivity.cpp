@@ -65,6 +65,7 @@ void KeyRecentActivity::showKey(const QString &apiKeyId, const QDateTime &update
     m_viewAll->setEnabled(!apiKeyId.isEmpty());
     if (apiKeyId.isEmpty() || !m_client || !m_client->hasCredential()) {
         m_list->setText(tr("Not loaded."));
+        Q_EMIT settled();
         return;
     }
     m_list->setText(tr("Loading…"));
@@ -77,24 +78,30 @@ void KeyRecentActivity::showKey(const QString &apiKeyId, const QDateTime &update
         if (call != m_call)
             return;
         m_call = nullptr;
-        if (!r) {
-            m_list->setText(r.error().httpStatus() == 403
-                                ? tr("Your role cannot read the audit log (needs read_audit).")
-                                : tr("Could not load the recent activity: %1").arg(r.error().userMessage()));
-            return;
-        }
-        if (r.value().items.isEmpty()) {
-            m_list->setText(tr("No recorded activity."));
-            return;
-        }
-        QStringList lines;
-        for (const AuditEvent &e : r.value().items) {
-            lines << tr("%1  %2  %3 by %4")
-                         .arg(TimeText::exact(e.occurredAt), e.action, AuditLogModel::outcomeText(e.outcome),
-                              AuditLogModel::actorText(e.actor));
-        }
-        m_list->setText(lines.join(u'\n'));
+        showEvents(r);
+        Q_EMIT settled();
     });
+}
+
+void KeyRecentActivity::showEvents(const Result<Page<AuditEvent>> &r)
+{
+    if (!r) {
+        m_list->setText(r.error().httpStatus() == 403
+                            ? tr("Your role cannot read the audit log (needs read_audit).")
+                            : tr("Could not load the recent activity: %1").arg(r.error().userMessage()));
+        return;
+    }
+    if (r.value().items.isEmpty()) {
+        m_list->setText(tr("No recorded activity."));
+        return;
+    }
+    QStringList lines;
+    for (const AuditEvent &e : r.value().items) {
+        lines << tr("%1  %2  %3 by %4")
+                     .arg(TimeText::exact(e.occurredAt), e.action, AuditLogModel::outcomeText(e.outcome),
+                          AuditLogModel::actorText(e.actor));
+    }
+    m_list->setText(lines.join(u'\n'));
 }
 
 } // namespace datarecs

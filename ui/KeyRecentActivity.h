@@ -1,6 +1,9 @@
 #pragma once
 
 #include "ApiJob.h"
+#include "AuditEvent.h"
+#include "Page.h"
+#include "Result.h"
 
 #include <QDateTime>
 #include <QPointer>
@@ -29,12 +32,18 @@ public:
     /// Loads the key's last events; the same key with the same update time is not loaded again.
     void showKey(const QString &apiKeyId, const QDateTime &updatedAt);
     QString text() const;
+    /// True while the key's events are on their way.
+    bool isLoading() const { return !m_call.isNull(); }
 
 Q_SIGNALS:
     /// "View all activity": the audit log viewer filtered to this key.
     void activityRequested(const QString &apiKeyId);
+    /// The section shows its final text for the key: its events, none, or why they are missing.
+    void settled();
 
 private:
+    void showEvents(const Result<Page<AuditEvent>> &result);
+
     ApiClient *m_client = nullptr;
     QString m_keyId;
     QDateTime m_updatedAt;

@@ -4,6 +4,7 @@
 #include "ApiKeysPage.h"
 #include "AuditLogPage.h"
 #include "ConsoleSettings.h"
+#include "KeyRecentActivity.h"
 #include "Session.h"
 
 #include <QAction>
@@ -85,7 +86,14 @@ MainWindow::MainWindow(Session *session, ConsoleSettings *settings, QWidget *par
         connect(keyDetails, &ApiKeyDetailsPane::activityRequested, m_keysPage, &ApiKeysPage::activityRequested);
     }
     connect(m_keysPage, &ApiKeysPage::firstLoadFinished, this, [this] {
-        if (currentPage() == Page::ApiKeys)
+        if (currentPage() != Page::ApiKeys)
+            return;
+        // The first key's recent activity is part of what the page first shows.
+        auto *activity = m_keysPage->findChild<KeyRecentActivity *>();
+        if (activity && activity->isLoading())
+            connect(activity, &KeyRecentActivity::settled, this, &MainWindow::firstPageLoaded,
+                    Qt::SingleShotConnection);
+        else
             Q_EMIT firstPageLoaded();
     });
 

@@ -3,6 +3,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTcpSocket>
+#include <QTimer>
 
 FakeServer::FakeServer(QObject *parent) : QObject(parent)
 {
@@ -116,6 +117,8 @@ void FakeServer::serve(QTcpSocket *socket)
     if (reply.status == 401)
         out += "WWW-Authenticate: Bearer realm=\"datarecs\"\r\n";
     out += "\r\n" + reply.body;
-    socket->write(out);
-    socket->disconnectFromHost();
+    QTimer::singleShot(reply.delayMs, socket, [socket, out] {
+        socket->write(out);
+        socket->disconnectFromHost();
+    });
 }

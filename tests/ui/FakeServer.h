@@ -30,6 +30,7 @@ public:
         int status = 200;
         QByteArray body;
         QByteArray contentType = "application/json";
+        int delayMs = 0; ///< a slow server: the answer leaves this long after the request came
     };
     using Handler = std::function<Reply(const Request &)>;
 

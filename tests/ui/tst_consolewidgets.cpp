@@ -8,6 +8,7 @@
 #include "Confirmation.h"
 #include "ConsoleApp.h"
 #include "FakeServer.h"
+#include "KeyRecentActivity.h"
 #include "MainWindow.h"
 #include "ProfileStore.h"
 #include "Session.h"
@@ -580,6 +581,20 @@ private Q_SLOTS:
         options.email = u"owner@acme.test"_s;
         options.password = kPassword;
         options.screenshotPath = dir.filePath(u"keys.png"_s);
+        // The selected key's recent activity comes last, from a slow server: the picture waits for it.
+        AuditEvent used;
+        used.id = 1;
+        used.prevHash = QString(64, u'0');
+        used.hash = QString(64, u'a');
+        used.occurredAt = QDateTime::currentDateTimeUtc().addSecs(-60);
+        used.action = u"api_key.used"_s;
+        used.outcome = u"success"_s;
+        used.actor = {u"api_key"_s, u"key_aaaaaaaaaaaaaaaa"_s, u"Deploy bot"_s};
+        m_server.on("GET", u"/v1/audit-events"_s, [used](const FakeServer::Request &) {
+            FakeServer::Reply reply{200, json({{u"items"_s, QJsonArray{used.toJson()}}, {u"next_cursor"_s, QJsonValue()}})};
+            reply.delayMs = 300;
+            return reply;
+        });
         m_console = std::make_unique<ConsoleApp>(options);
         QSignalSpy finished(m_console.get(), &ConsoleApp::finished);
         m_console->start();
@@ -591,6 +606,8 @@ private Q_SLOTS:
         // The picture is the window as it shows the data, pixel for pixel: not an earlier, emptier
         // paint of it.
         QVERIFY(table()->model()->rowCount() > 0);
+        const QString activity = m_console->mainWindow()->findChild<KeyRecentActivity *>()->text();
+        QVERIFY2(activity.contains(u"api_key.used"_s), qPrintable(activity));
         const QImage drawn = m_console->mainWindow()->grab().toImage().convertToFormat(image.format());
         QCOMPARE(image.size(), drawn.size());
         QVERIFY(image == drawn);
