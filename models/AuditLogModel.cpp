@@ -1,6 +1,7 @@
 #include "AuditLogModel.h"
 
 #include "ApiClient.h"
+#include "PlainToolTip.h"
 #include "TimeText.h"
 
 #include <cstring>
@@ -453,9 +454,9 @@ QVariant AuditLogModel::data(const QModelIndex &index, int role) const
         case Target:
             if (!r.hasTarget)
                 return QString();
-            return tr("%1 %2").arg(str(r.targetType), str(r.targetId));
-        case Request:
-            return r.userAgent ? tr("User agent: %1").arg(str(r.userAgent)) : QVariant();
+            return plainToolTip(tr("%1 %2").arg(str(r.targetType), str(r.targetId)));
+        case Request: // a User-Agent is whatever the caller sent
+            return r.userAgent ? QVariant(plainToolTip(tr("User agent: %1").arg(str(r.userAgent)))) : QVariant();
         case Time:
             return tr("Event %1").arg(r.id);
         }

@@ -27,6 +27,7 @@
 #include <QTableView>
 #include <QTest>
 #include <QToolButton>
+#include <QTextDocument>
 #include <QUrlQuery>
 
 using namespace datarecs;
@@ -35,6 +36,8 @@ using namespace Qt::StringLiterals;
 namespace {
 
 const QString kPassword = u"correct horse"_s;
+const qint64 kMarkupAgentEvent = 13;
+const QString kMarkupAgent = u"<b>curl</b> & <i>R&D</i> <a href=\"https://evil.example\">x</a>"_s;
 
 QByteArray json(const QJsonObject &o)
 {
@@ -55,7 +58,8 @@ AuditEvent makeEvent(qint64 id)
     e.method = u"GET"_s;
     e.path = u"/v1/me"_s;
     e.sourceIp = u"198.51.100.7"_s;
-    e.userAgent = u"curl/8.0"_s;
+    // Anyone who calls the API chooses their User-Agent, markup included.
+    e.userAgent = id == kMarkupAgentEvent ? kMarkupAgent : u"curl/8.0"_s;
     e.requestId = u"req_%1"_s.arg(id, 22, 10, QChar(u'0'));
     e.detail = std::nullopt;
     e.prevHash = QString(64, QChar(u'a'));
@@ -360,6 +364,29 @@ private Q_SLOTS:
         refused.show();
         QTRY_VERIFY(refused.message().contains(u"read_audit"_s));
         QVERIFY(refused.findChild<QTableView *>(u"auditTable"_s)->isEnabled());
+    }
+
+    void page_requestToolTip_showsTheUserAgentAsSent()
+    {
+        installRoutes();
+        ConsoleSettings settings;
+        ProfileStore profiles(nullptr);
+        Session session(profiles);
+        signIn(session);
+        AuditLogPage page(&session, &settings);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        QTRY_COMPARE(page.model()->rowCount(), 25);
+        const int row = int(page.model()->rowCount() - kMarkupAgentEvent); // newest (25) first
+        QCOMPARE(page.model()->idAt(row), kMarkupAgentEvent);
+        const QString tip = page.model()->index(row, AuditLogModel::Request).data(Qt::ToolTipRole).toString();
+        // What the tooltip shows: Qt reads it as HTML when it looks like HTML, else as it is.
+        QTextDocument shown;
+        if (Qt::mightBeRichText(tip))
+            shown.setHtml(tip);
+        else
+            shown.setPlainText(tip);
+        QCOMPARE(shown.toPlainText(), u"User agent: "_s + kMarkupAgent);
     }
 
     void keyDetails_recentActivity_listsTheKeysLastEvents()
