@@ -341,7 +341,8 @@ QToolButton *AuditFilterBar::chip(const QString &objectName, std::function<void(
 
 void AuditFilterBar::showChip(QToolButton *chip, const QString &text)
 {
-    chip->setText(text.isEmpty() ? QString() : text + u"  ✕"_s);
+    // "&" doubled: a key named "R&D" must read so, not underline the D and answer to Alt+D.
+    chip->setText(text.isEmpty() ? QString() : QString(text).replace(u'&', u"&&"_s) + u"  ✕"_s);
     chip->setAccessibleName(text.isEmpty() ? tr("Removed filter") : tr("Remove filter %1").arg(text));
     if (text.isEmpty() && chip->hasFocus())
         focusNextChild(); // a keyboard user removing chips one by one keeps their place
