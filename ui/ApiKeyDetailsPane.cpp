@@ -30,16 +30,15 @@ ApiKeyDetailsPane::ApiKeyDetailsPane(QWidget *parent)
     m_ui->titleLabel->setFont(title);
     m_ui->idValue->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_ui->hintValue->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    // Names and descriptions are whatever their creators typed: shown as typed, never read as HTML
-    // (a name such as "<b>ci</b>" must not turn bold, and markup must not hide part of a name).
-    // Only the description may be long enough to need wrapping.
-    m_ui->titleLabel->setTextFormat(Qt::PlainText);
+    // Values are shown as typed, never read as HTML (a name such as "<b>ci</b>" must not turn bold,
+    // and markup must not hide part of a name). The title, the name and the description are
+    // WrappedText: plain text that wraps even inside a long word, such as a URL in a description.
+    // The other values are short and keep to one line each.
     for (QLabel *value : findChildren<QLabel *>()) {
         if (!value->objectName().endsWith(u"Value"))
             continue;
         value->setTextFormat(Qt::PlainText); // the two links below are rich text, built with escaping
-        if (value != m_ui->descriptionValue)
-            value->setWordWrap(false);
+        value->setWordWrap(false);
     }
     connect(m_ui->copyIdButton, &QToolButton::clicked, this, [this] {
         if (m_keyId.isEmpty())

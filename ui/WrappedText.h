@@ -4,8 +4,9 @@
 
 namespace datarecs {
 
-/// Read-only text that looks like a label but wraps anywhere, for values without spaces such as a
-/// 64-digit hash. (A QLabel wraps only between words, so a hash would widen or overflow its pane.)
+/// Read-only text that looks like a label but can break a line anywhere: between words where it
+/// can, and inside a word too long for the width, such as a 64-digit hash, a URL or a name without
+/// spaces. (A QLabel wraps only between words, so such a value would widen or overflow its pane.)
 /// It is exactly as tall as its wrapped lines, and selecting and copying gives the exact value,
 /// with no break characters in it.
 class WrappedText : public QPlainTextEdit

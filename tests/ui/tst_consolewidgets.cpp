@@ -13,6 +13,7 @@
 #include "ProfileStore.h"
 #include "Session.h"
 #include "SignInDialog.h"
+#include "WrappedText.h"
 
 #include <QAccessible>
 #include <QAction>
@@ -27,6 +28,8 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -258,6 +261,29 @@ private Q_SLOTS:
         QCOMPARE(QGuiApplication::clipboard()->text(), u"key_cccccccccccccccc"_s);
     }
 
+    void detailsPane_wrapsLongWordsInsteadOfScrollingSideways()
+    {
+        const QString name = u"Z"_s + QString(99, u'x');
+        ApiKey key = makeKey(u"key_dddddddddddddddd"_s, name, true, 3);
+        key.description = u"Runbook: https://wiki.example.com/display/OPS/Rotating+the+Terraform+state+key+"
+                          "without+downtime+for+the+nightly+pipelines"_s;
+        m_keys.append(key);
+        startSignedIn();
+        selectRowNamed(name);
+        QCOMPARE(label(u"nameValue"_s), name);
+        QCOMPARE(label(u"descriptionValue"_s), key.description);
+        auto *area = m_console->mainWindow()->findChild<QScrollArea *>(u"detailsArea"_s);
+        QVERIFY(area);
+        // Every value fits the pane's width: nothing is cut off behind a sideways scroll bar.
+        QTest::qWait(50);
+        QVERIFY(!area->horizontalScrollBar()->isVisible());
+        for (const QString &field : {u"titleLabel"_s, u"nameValue"_s, u"descriptionValue"_s}) {
+            auto *shown = m_console->mainWindow()->findChild<WrappedText *>(field);
+            QVERIFY2(shown->document()->lineCount() > 1, qPrintable(field)); // wrapped, not cut
+            QVERIFY2(shown->geometry().right() <= area->viewport()->width(), qPrintable(field));
+        }
+    }
+
     void newKeyAction_isOnTheToolbar_andDisabledWithTheReasonWithoutCreatePermission()
     {
         startSignedIn();
@@ -340,12 +366,11 @@ private Q_SLOTS:
         startSignedIn();
         selectRowNamed(name);
         for (const QString &field : {u"titleLabel"_s, u"nameValue"_s, u"descriptionValue"_s}) {
-            auto *shown = m_console->mainWindow()->findChild<QLabel *>(field);
+            auto *shown = m_console->mainWindow()->findChild<WrappedText *>(field);
             QVERIFY2(shown->text().contains(name), qPrintable(field));
             // What a reader sees and copies: every character, tags included.
-            shown->setTextInteractionFlags(Qt::TextSelectableByMouse);
-            shown->setSelection(0, int(shown->text().size()));
-            QCOMPARE(shown->selectedText(), shown->text());
+            shown->selectAll();
+            QCOMPARE(shown->textCursor().selectedText(), shown->text());
         }
 
         // The real question box (no answerer): it must name the key exactly as typed.
@@ -709,9 +734,13 @@ private:
 
     QTableView *table() const { return m_console->mainWindow()->findChild<QTableView *>(u"keysTable"_s); }
     QAction *action(const QString &name) const { return m_console->mainWindow()->findChild<QAction *>(name); }
+    /// The text a label, or a WrappedText (the details pane's title, name and description), shows.
     QString label(const QString &name) const
     {
-        return m_console->mainWindow()->findChild<QLabel *>(name)->text();
+        QWidget *shown = m_console->mainWindow()->findChild<QWidget *>(name);
+        if (auto *wrapped = qobject_cast<WrappedText *>(shown))
+            return wrapped->text();
+        return qobject_cast<QLabel *>(shown)->text();
     }
 
     int rowNamed(const QString &name) const
