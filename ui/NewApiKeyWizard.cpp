@@ -29,6 +29,13 @@ bool isForbiddenControl(QChar c, bool multiLine)
     return c.category() == QChar::Other_Control || c == QChar(0x2028) || c == QChar(0x2029);
 }
 
+/// The embeddings, overrides and isolates the server refuses: they make text read in another order.
+bool isDirectionOverride(QChar c)
+{
+    const char16_t u = c.unicode();
+    return (u >= 0x202A && u <= 0x202E) || (u >= 0x2066 && u <= 0x2069);
+}
+
 /// Keeps the explicit "All workspaces" row whatever the search says.
 class WorkspaceFilter : public QSortFilterProxyModel
 {
@@ -88,6 +95,9 @@ QString NewApiKeyWizard::nameProblem(const QString &name)
     for (QChar c : text) {
         if (isForbiddenControl(c, false))
             return tr("The name must be one line without control characters.");
+        if (isDirectionOverride(c))
+            return tr("The name must not contain characters that change the direction of text: they "
+                      "could make it read as another name.");
     }
     if (text.size() > kNameMax)
         return tr("The name is %1 characters long: at most %2 are allowed.").arg(text.size()).arg(kNameMax);
@@ -100,6 +110,8 @@ QString NewApiKeyWizard::descriptionProblem(const QString &description)
     for (QChar c : text) {
         if (isForbiddenControl(c, true))
             return tr("The description must not contain control characters other than line breaks and tabs.");
+        if (isDirectionOverride(c))
+            return tr("The description must not contain characters that change the direction of text.");
     }
     if (text.size() > kDescriptionMax)
         return tr("The description is %1 characters long: at most %2 are allowed.")

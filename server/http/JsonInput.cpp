@@ -61,6 +61,14 @@ std::optional<QString> JsonInput::string(const QString &field, bool required, in
             fail(field, QStringLiteral("must not contain control characters"));
             return std::nullopt;
         }
+        // Embeddings, overrides and isolates reorder what follows them on screen: "invoice", U+202E,
+        // "gnp.exe" reads as "invoiceexe.png" in the console, the CLI and the audit log.
+        const char16_t u = c.unicode();
+        if ((u >= 0x202A && u <= 0x202E) || (u >= 0x2066 && u <= 0x2069)) {
+            fail(field, QStringLiteral("must not contain characters that override the direction of text "
+                                       "(U+202A to U+202E, U+2066 to U+2069)"));
+            return std::nullopt;
+        }
     }
     if (text.size() < minLength || text.size() > maxLength) {
         fail(field, minLength > 0 ? QStringLiteral("must be %1 to %2 characters").arg(minLength).arg(maxLength)

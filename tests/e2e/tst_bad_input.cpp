@@ -164,6 +164,13 @@ private slots:
                                       {QStringLiteral("role"), QStringLiteral("workspace_viewer")}})
                 .toJson(),
             400, "validation-failed", "description");
+        add("create: name that overrides the direction of text", "POST", keys,
+            "{\"name\":\"invoice\\u202Egnp.exe\",\"role\":\"workspace_viewer\"}", 400, "validation-failed", "name");
+        add("create: description with a direction isolate", "POST", keys,
+            "{\"name\":\"x\",\"role\":\"workspace_viewer\",\"description\":\"a\\u2067b\\u2069\"}", 400, "validation-failed",
+            "description");
+        add("patch: name that overrides the direction of text", "PATCH", one, "{\"name\":\"a\\u202Db\"}", 400,
+            "validation-failed", "name");
         add("create: unknown role", "POST", keys, "{\"name\":\"x\",\"role\":\"superuser\"}", 400, "validation-failed", "role");
         add("patch: empty object", "PATCH", one, "{}", 400, "validation-failed");
         add("patch: role cannot change", "PATCH", one, "{\"role\":\"owner\"}", 400, "validation-failed", "role");

@@ -164,13 +164,20 @@ private slots:
         QJsonObject body{{QStringLiteral("name"), QStringLiteral("  deploy  ")},
                          {QStringLiteral("bell"), QStringLiteral("a\u0007b")},
                          {QStringLiteral("long"), QString(101, u'x')},
-                         {QStringLiteral("notes"), QStringLiteral("line one\nline two")}};
+                         {QStringLiteral("notes"), QStringLiteral("line one\nline two")},
+                         {QStringLiteral("override"), QStringLiteral("invoice\u202Egnp.exe")},
+                         {QStringLiteral("isolate"), QStringLiteral("a\u2067b\u2069")},
+                         {QStringLiteral("hebrew"), QStringLiteral("מפתח פריסה")}};
         JsonInput input(body, body.keys());
         QCOMPARE(*input.string(QStringLiteral("name"), true, 1, 100), QStringLiteral("deploy"));
         QVERIFY(!input.string(QStringLiteral("bell"), true, 1, 100));
         QVERIFY(!input.string(QStringLiteral("long"), true, 1, 100));
         QVERIFY(!input.string(QStringLiteral("notes"), true, 0, 500));
         QVERIFY(input.string(QStringLiteral("notes"), true, 0, 500, JsonInput::Text::MultiLine));
+        // Text that overrides the direction of what follows is refused; right-to-left text is not.
+        QVERIFY(!input.string(QStringLiteral("override"), true, 1, 100));
+        QVERIFY(!input.string(QStringLiteral("isolate"), true, 0, 500, JsonInput::Text::MultiLine));
+        QCOMPARE(*input.string(QStringLiteral("hebrew"), true, 1, 100), QStringLiteral("מפתח פריסה"));
     }
 
     void queryInput_unknownRepeatedOrOutOfRangeParameters()

@@ -130,6 +130,9 @@ private Q_SLOTS:
         name->setText(u"CI\u0001deploy"_s);
         QVERIFY(!next()->isEnabled());
         QVERIFY(m_wizard->findChild<QLabel *>(u"nameError"_s)->text().contains(u"control"_s));
+        name->setText(u"invoice\u202Egnp.exe"_s); // would read "invoiceexe.png"
+        QVERIFY(!next()->isEnabled());
+        QVERIFY(m_wizard->findChild<QLabel *>(u"nameError"_s)->text().contains(u"direction"_s));
 
         // A duplicate name is a warning, not an error.
         name->setText(u"deploy BOT"_s);
