@@ -296,8 +296,8 @@ QVariant ApiKeyTableModel::sortValue(const ApiKey &key, int column) const
 QVariant ApiKeyTableModel::toolTip(const ApiKey &key, int column) const
 {
     switch (column) {
-    case Name:
-        return tr("%1 (%2)").arg(key.id, key.hint);
+    case Name: // the whole name, which the column may cut short, then what identifies the key
+        return plainToolTip(tr("%1\n%2 (%3)").arg(key.name, key.id, key.hint));
     case Role:
         return key.role;
     case Workspace:

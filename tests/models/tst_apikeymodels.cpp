@@ -130,6 +130,10 @@ private Q_SLOTS:
         QCOMPARE(cell(1, ApiKeyTableModel::Status).toString(), u"Disabled"_s);
         QCOMPARE(cell(3, ApiKeyTableModel::CreatedBy).toString(), u"Provisioner"_s);
         QCOMPARE(cell(3, ApiKeyTableModel::CreatedBy, Qt::ToolTipRole).toString(), u"API key key_z"_s);
+        // A name cut short by its column is whole in the tooltip, with the key's id and hint.
+        const QString nameTip = cell(0, ApiKeyTableModel::Name, Qt::ToolTipRole).toString();
+        QVERIFY2(nameTip.startsWith(u"Deploy bot\n"_s), qPrintable(nameTip));
+        QVERIFY2(nameTip.contains(cell(0, ApiKeyTableModel::Name, ApiKeyTableModel::IdRole).toString()), qPrintable(nameTip));
         QCOMPARE(cell(0, ApiKeyTableModel::Created).toString(), kNow.addDays(-1).toLocalTime().toString(u"yyyy-MM-dd"_s));
         QCOMPARE(cell(0, ApiKeyTableModel::Expires).toString(), kNow.addDays(5).toLocalTime().toString(u"yyyy-MM-dd"_s));
         QCOMPARE(cell(2, ApiKeyTableModel::Expires).toString(), u"Never"_s);
