@@ -44,18 +44,18 @@ AuditEventDetails::AuditEventDetails(QWidget *parent)
 
     m_id = addField(u"eventIdValue"_s, tr("Event id"));
     m_time = addField(u"eventTimeValue"_s, tr("Time"));
-    m_actor = addField(u"eventActorValue"_s, tr("Actor"));
+    m_actor = addTextField(u"eventActorValue"_s, tr("Actor"));
     m_action = addField(u"eventActionValue"_s, tr("Action"));
-    m_target = addField(u"eventTargetValue"_s, tr("Target"));
+    m_target = addTextField(u"eventTargetValue"_s, tr("Target"));
     m_workspace = addField(u"eventWorkspaceValue"_s, tr("Workspace"));
     m_outcome = addField(u"eventOutcomeValue"_s, tr("Outcome"));
     m_status = addField(u"eventStatusValue"_s, tr("HTTP status"));
     m_method = addField(u"eventMethodValue"_s, tr("Method"));
-    m_path = addField(u"eventPathValue"_s, tr("Path"));
+    m_path = addTextField(u"eventPathValue"_s, tr("Path"));
     m_source = addField(u"eventSourceValue"_s, tr("Source address"));
-    m_userAgent = addField(u"eventUserAgentValue"_s, tr("User agent"));
+    m_userAgent = addTextField(u"eventUserAgentValue"_s, tr("User agent"));
     m_requestId = addField(u"eventRequestIdValue"_s, tr("Request id"));
-    m_detail = addField(u"eventDetailValue"_s, tr("Detail"));
+    m_detail = addTextField(u"eventDetailValue"_s, tr("Detail"));
     m_prevHash = addHashField(u"eventPrevHashValue"_s, tr("Previous hash"));
     m_hash = addHashField(u"eventHashValue"_s, tr("Hash"));
     const QFont fixed = QFontDatabase::systemFont(QFontDatabase::FixedFont);
@@ -65,8 +65,6 @@ AuditEventDetails::AuditEventDetails(QWidget *parent)
     smallFixed.setPointSizeF(fixed.pointSizeF() * 0.9);
     m_prevHash->setFont(smallFixed);
     m_hash->setFont(smallFixed);
-    for (QLabel *l : {m_userAgent, m_detail, m_path})
-        l->setWordWrap(true);
     const QString chain = tr("Each record's hash covers its fields and the previous record's hash, so a changed "
                              "or removed record breaks the chain (see Verify integrity).");
     m_prevHash->setToolTip(chain);
@@ -114,6 +112,15 @@ QLabel *AuditEventDetails::addField(const QString &objectName, const QString &la
     value->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
     value->setFocusPolicy(Qt::StrongFocus); // Tab reaches every value, to read or copy it
     value->setTextFormat(Qt::PlainText);
+    m_form->addRow(tr("%1:").arg(label), value);
+    return value;
+}
+
+WrappedText *AuditEventDetails::addTextField(const QString &objectName, const QString &label)
+{
+    auto *value = new WrappedText;
+    value->setObjectName(objectName);
+    value->setAccessibleName(label);
     m_form->addRow(tr("%1:").arg(label), value);
     return value;
 }

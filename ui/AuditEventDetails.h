@@ -38,6 +38,7 @@ Q_SIGNALS:
 
 private:
     QLabel *addField(const QString &objectName, const QString &label);
+    WrappedText *addTextField(const QString &objectName, const QString &label);
     WrappedText *addHashField(const QString &objectName, const QString &label);
 
     std::optional<AuditEvent> m_event;
@@ -45,8 +46,9 @@ private:
     QLabel *m_empty;
     QWidget *m_fields;
     QFormLayout *m_form;
-    QLabel *m_id, *m_time, *m_actor, *m_action, *m_target, *m_workspace, *m_outcome, *m_status, *m_method,
-        *m_path, *m_source, *m_userAgent, *m_requestId, *m_detail;
+    QLabel *m_id, *m_time, *m_action, *m_workspace, *m_outcome, *m_status, *m_method, *m_source, *m_requestId;
+    // Text a caller or a key's creator chose, of any length: it wraps even inside a long word.
+    WrappedText *m_actor, *m_target, *m_path, *m_userAgent, *m_detail;
     WrappedText *m_prevHash, *m_hash;
     QPushButton *m_filterKey;
     QPushButton *m_filterActor;

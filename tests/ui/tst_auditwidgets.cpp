@@ -11,6 +11,7 @@
 #include "KeyRecentActivity.h"
 #include "ProfileStore.h"
 #include "Session.h"
+#include "WrappedText.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -189,6 +190,27 @@ private Q_SLOTS:
         QVERIFY2(QString(chip->text()).replace(u"&&"_s, u"&"_s).startsWith(u"Key: R&D ci"_s), qPrintable(chip->text()));
         QVERIFY(QKeySequence::mnemonic(chip->text()).isEmpty());
         QVERIFY(chip->accessibleName().contains(u"R&D ci"_s));
+    }
+
+    void details_wrapLongCallerText_insteadOfWideningThePane()
+    {
+        // Any caller chooses its User-Agent and the path it asks for, at any length.
+        AuditEventDetails details;
+        AuditEvent e = makeEvent(7);
+        e.userAgent = QString(600, u'A');
+        e.path = u"/v1/api-keys/"_s + QString(300, u'x');
+        details.setEvent(e);
+        QVERIFY2(details.minimumSizeHint().width() < 400, qPrintable(QString::number(details.minimumSizeHint().width())));
+        details.resize(360, 900);
+        details.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&details));
+        for (const char *name : {"eventUserAgentValue", "eventPathValue"}) {
+            auto *value = details.findChild<WrappedText *>(QLatin1StringView(name));
+            QVERIFY2(value, name);
+            QTRY_VERIFY2(value->document()->lineCount() > 1, name); // wrapped, whole, not cut off
+            QVERIFY2(value->geometry().right() <= details.width(), name);
+        }
+        QCOMPARE(details.findChild<WrappedText *>(u"eventUserAgentValue"_s)->text(), *e.userAgent);
     }
 
     void details_showEveryField_andOfferTheActions()
