@@ -8,6 +8,7 @@
 #include <QDir>
 #include <QRegularExpression>
 #include <QSet>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 
 using namespace datarecs;
@@ -452,10 +453,12 @@ private Q_SLOTS:
 
     void network_unreachableAndPlainHttp_exitWith7()
     {
-        QTcpServer probe;
-        probe.listen(QHostAddress::LocalHost, 0);
-        const quint16 closedPort = probe.serverPort();
-        probe.close();
+        // A port held by a socket that is bound but not listening: connecting is refused, and no
+        // server started meanwhile by a test running in parallel can take the port over (a port
+        // merely closed again could be, and then answered 401 instead).
+        QTcpSocket holder;
+        QVERIFY(holder.bind(QHostAddress::LocalHost, 0, QAbstractSocket::DontShareAddress));
+        const quint16 closedPort = holder.localPort();
         const CliRun down = cli({u"quota"_s, u"--server"_s, u"http://127.0.0.1:%1"_s.arg(closedPort)});
         CLI_VERIFY(down.exitCode == 7 && down.err.contains("Could not reach"), down);
         // Refused before anything is sent: no traffic leaves the machine.
