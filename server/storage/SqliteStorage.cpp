@@ -453,28 +453,11 @@ bool SqliteStorage::selectApiKeyByHmac(const QByteArray &hmac, std::optional<Api
     sqlite3 *db = handle();
     if (!db)
         return SqlStorage::selectApiKeyByHmac(hmac, out);
-    if (!m_keyByHmac) {
-        m_keyByHmac = cachedStatement(db, QStringLiteral("SELECT ") + apiKeyColumns() +
-                                              QStringLiteral(" WHERE k.secret_hmac = ?"));
-        if (!m_keyByHmac)
-            return false;
-    }
-    sqlite3_stmt *statement = m_keyByHmac;
-    sqlite3_reset(statement);
-    // A blob, as Qt SQL binds a QByteArray: the column holds blobs, and only a blob compares equal.
-    int rc = sqlite3_bind_blob(statement, 1, hmac.constData(), int(hmac.size()), SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(statement);
-    if (rc == SQLITE_ROW) {
-        *out = apiKeyAt(statement);
-        rc = SQLITE_DONE; // secret_hmac is unique: there is no second row
-    }
-    const bool done = rc == SQLITE_DONE;
-    if (!done)
-        setError(QStringLiteral("cannot read the key: %1").arg(QString::fromUtf8(sqlite3_errmsg(db))));
-    sqlite3_reset(statement); // ends the read, so the statement holds no snapshot between calls
-    sqlite3_clear_bindings(statement); // the bound bytes go with hmac
-    return done;
+    static const QString sql = QStringLiteral("SELECT ") + apiKeyColumns() + QStringLiteral(" WHERE k.secret_hmac = ?");
+    // The QByteArray is bound as a blob, as Qt SQL binds it: the column holds blobs, and only a blob
+    // compares equal. secret_hmac is unique, so there is at most one row.
+    return forEachRow(db, sql, {hmac}, QStringLiteral("cannot read the key"),
+                      [out](sqlite3_stmt *statement) { *out = apiKeyAt(statement); });
 }
 
 bool SqliteStorage::selectAuditRows(const QString &sql, const QVariantList &values, QList<AuditRecord> *out)

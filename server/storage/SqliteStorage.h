@@ -55,9 +55,8 @@ private:
     /// Statements of the request path prepared on the connection's own sqlite3 handle (audit reads and
     /// writes, the key lookup, BEGIN and COMMIT), finalized before it closes.
     QHash<QString, sqlite3_stmt *> m_statements;
-    /// The audit INSERTs of 1, 4 and 16 rows and the key lookup by HMAC (owned by m_statements).
+    /// The audit INSERTs of 1, 4 and 16 rows (owned by m_statements).
     sqlite3_stmt *m_insertAudit[3] = {};
-    sqlite3_stmt *m_keyByHmac = nullptr;
 };
 
 } // namespace datarecs::server
