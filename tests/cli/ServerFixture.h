@@ -9,7 +9,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
-#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -37,13 +36,11 @@ public:
     QString start()
     {
         if (!m_data.isValid()) return QStringLiteral("no temporary folder");
-        QTcpServer probe; // a free port: bind to 0, read it, release it
-        probe.listen(QHostAddress::LocalHost, 0);
-        const quint16 port = probe.serverPort();
-        probe.close();
         m_server.setProgram(QStringLiteral(DATARECS_SERVER_BIN));
+        // Port 0: the server binds a free port itself and names it in its "listening on" line, so no
+        // test running beside this one can take the port between choosing and binding it.
         m_server.setArguments({QStringLiteral("serve"), QStringLiteral("--data-dir"), m_data.path(),
-                               QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(port),
+                               QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
                                QStringLiteral("--demo")});
         m_server.setProcessChannelMode(QProcess::SeparateChannels);
         m_server.start();

@@ -5,7 +5,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QTcpServer>
+#include <QRegularExpression>
 
 ConsoleServer::~ConsoleServer()
 {
@@ -16,12 +16,8 @@ QString ConsoleServer::start()
 {
     if (!m_data.isValid())
         return QStringLiteral("no temporary folder");
-    if (m_port == 0) {
-        QTcpServer probe; // a free port: bind to 0, read it, release it
-        if (!probe.listen(QHostAddress::LocalHost, 0))
-            return QStringLiteral("no free port");
-        m_port = probe.serverPort();
-    }
+    // The first start takes port 0 and reads the port the server announces, so no test running beside
+    // this one can take it between choosing and binding; a restart reuses it, as a restarted server would.
     QStringList args{QStringLiteral("serve"), QStringLiteral("--data-dir"), m_data.filePath(QStringLiteral("data")),
                      QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(m_port)};
     if (!m_seeded)
@@ -38,7 +34,9 @@ QString ConsoleServer::start()
         return QStringLiteral("datarecs-server did not start: ") + m_process.errorString();
     QByteArray seen;
     const QDeadlineTimer deadline(120000);
-    while (!seen.contains("datarecs-server listening on ")) {
+    static const QRegularExpression listening(QStringLiteral("datarecs-server listening on http://127\\.0\\.0\\.1:(\\d+)\n"));
+    QRegularExpressionMatch announced;
+    while (!(announced = listening.match(QString::fromUtf8(seen))).hasMatch()) {
         if (deadline.hasExpired() || m_process.state() != QProcess::Running)
             return QStringLiteral("datarecs-server did not come up:\n") + QString::fromUtf8(seen);
         m_process.waitForFinished(200);
@@ -46,6 +44,7 @@ QString ConsoleServer::start()
         if (file.open(QIODevice::ReadOnly))
             seen = file.readAll();
     }
+    m_port = announced.captured(1).toUShort();
     if (!m_seeded) {
         m_seeded = true;
         QFile creds(m_data.filePath(QStringLiteral("data/demo-credentials.json")));

@@ -12,7 +12,6 @@
 #include <QJsonObject>
 #include <QProcessEnvironment>
 #include <QRegularExpression>
-#include <QTcpServer>
 #include <QTcpSocket>
 #include <QThread>
 #include <QtDebug>
@@ -86,16 +85,6 @@ TestServer::~TestServer() { stop(); }
 QString TestServer::serverBinary() { return fromEnv("DATARECS_SERVER_BIN", DATARECS_E2E_SERVER_BIN); }
 QString TestServer::openApiPath() { return fromEnv("DATARECS_OPENAPI", DATARECS_E2E_OPENAPI); }
 QString TestServer::prismBinary() { return fromEnv("DATARECS_PRISM", DATARECS_E2E_PRISM); }
-
-quint16 TestServer::freePort()
-{
-    QTcpServer probe;
-    if (!probe.listen(QHostAddress::LocalHost, 0))
-        return 0;
-    const quint16 port = probe.serverPort();
-    probe.close();
-    return port;
-}
 
 QString TestServer::dataDir() const { return m_temp.path() + QStringLiteral("/data"); }
 QString TestServer::serverLogPath() const { return m_temp.path() + QStringLiteral("/server.log"); }
@@ -260,10 +249,11 @@ bool TestServer::startPrism(QString *error)
                      .arg(spec);
         return false;
     }
-    m_prismPort = freePort();
+    // Port 0 here too: Prism binds a port of the kernel's choosing and names it once it listens.
+    m_prismPort = 0;
     m_prism.setProgram(prism);
     m_prism.setArguments({QStringLiteral("proxy"), spec, directUrl().toString(), QStringLiteral("--errors=false"),
-                          QStringLiteral("--cors=false"), QStringLiteral("-p"), QString::number(m_prismPort),
+                          QStringLiteral("--cors=false"), QStringLiteral("-p"), QStringLiteral("0"),
                           QStringLiteral("-h"), QStringLiteral("127.0.0.1")});
     m_prism.setStandardOutputFile(prismLogPath(), QIODevice::Append);
     m_prism.setStandardErrorFile(prismLogPath(), QIODevice::Append);
@@ -280,6 +270,13 @@ bool TestServer::startPrism(QString *error)
                          .arg(m_prism.exitCode())
                          .arg(tail(prismLog()));
             return false;
+        }
+        if (m_prismPort == 0) {
+            static const QRegularExpression listening(QStringLiteral("Prism is listening on http://127\\.0\\.0\\.1:(\\d+)"));
+            const QRegularExpressionMatch match = listening.match(QString::fromUtf8(prismLog()));
+            if (!match.hasMatch())
+                continue;
+            m_prismPort = match.captured(1).toUShort();
         }
         QTcpSocket socket;
         socket.connectToHost(QHostAddress::LocalHost, m_prismPort);

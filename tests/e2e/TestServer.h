@@ -73,7 +73,6 @@ public:
     static QString serverBinary();
     static QString openApiPath();
     static QString prismBinary();
-    static quint16 freePort();
 
 private:
     bool startServer(const Options &options, QString *error);
