@@ -74,6 +74,21 @@ QString describe(Check result)
     return {};
 }
 
+bool containsCredential(QStringView text)
+{
+    for (qsizetype at = text.indexOf(u"dr"); at >= 0 && at + 4 <= text.size(); at = text.indexOf(u"dr", at + 1)) {
+        const QChar kind = text.at(at + 2);
+        if ((kind != u'k' && kind != u's') || text.at(at + 3) != u'_')
+            continue;
+        qsizetype run = 0;
+        for (qsizetype i = at + 4; i < text.size() && isBase62(text.at(i)); ++i)
+            ++run;
+        if (run >= CredentialRunLength)
+            return true;
+    }
+    return false;
+}
+
 QString hint(const QString &value)
 {
     return prefix() + QChar(0x2026) + value.right(4);

@@ -28,6 +28,12 @@ inline bool isValid(const QString &value) { return check(value) == Check::Valid;
 /// A sentence a person can act on for a failed check.
 QString describe(Check result);
 
+/// Whether text holds a DataRecs credential, whole or mostly: "drk_" (a key) or "drs_" (a session
+/// token) followed by CredentialRunLength or more base62 characters. Names and descriptions are shown
+/// to everyone who can read keys and are copied into the audit log, so a pasted value is refused there.
+inline constexpr qsizetype CredentialRunLength = 20;
+bool containsCredential(QStringView text);
+
 /// A non-secret hint to tell keys apart in lists: "drk_…" and the last four characters.
 QString hint(const QString &value);
 

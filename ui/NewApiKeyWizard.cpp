@@ -2,6 +2,7 @@
 
 #include "ApiClient.h"
 #include "ExpiryPicker.h"
+#include "KeyFormat.h"
 #include "WizardPage.h"
 #include "WorkspaceListModel.h"
 
@@ -101,6 +102,9 @@ QString NewApiKeyWizard::nameProblem(const QString &name)
     }
     if (text.size() > kNameMax)
         return tr("The name is %1 characters long: at most %2 are allowed.").arg(text.size()).arg(kNameMax);
+    if (KeyFormat::containsCredential(text))
+        return tr("The name contains an API key value or a session token. Everyone who can see keys reads "
+                  "names, and the audit log keeps them: never put a secret in one.");
     return {};
 }
 
@@ -117,6 +121,9 @@ QString NewApiKeyWizard::descriptionProblem(const QString &description)
         return tr("The description is %1 characters long: at most %2 are allowed.")
             .arg(text.size())
             .arg(kDescriptionMax);
+    if (KeyFormat::containsCredential(text))
+        return tr("The description contains an API key value or a session token. Everyone who can see keys "
+                  "reads descriptions, and the audit log keeps them: never put a secret in one.");
     return {};
 }
 

@@ -3,6 +3,8 @@
 #include "Problem.h"
 #include "core/WireFormat.h"
 
+#include "KeyFormat.h"
+
 #include <QJsonDocument>
 
 namespace datarecs::server {
@@ -73,6 +75,19 @@ std::optional<QString> JsonInput::string(const QString &field, bool required, in
     if (text.size() < minLength || text.size() > maxLength) {
         fail(field, minLength > 0 ? QStringLiteral("must be %1 to %2 characters").arg(minLength).arg(maxLength)
                                   : QStringLiteral("must be at most %1 characters").arg(maxLength));
+        return std::nullopt;
+    }
+    return text;
+}
+
+std::optional<QString> JsonInput::publicText(const QString &field, bool required, int minLength, int maxLength,
+                                             Text kind)
+{
+    std::optional<QString> text = string(field, required, minLength, maxLength, kind);
+    if (text && KeyFormat::containsCredential(*text)) {
+        // Not echoed, not stored: the answer, the key list and the audit log would all show it.
+        fail(field, QStringLiteral("must not contain an API key value or a session token: names and descriptions "
+                                   "are shown to everyone who can read keys and kept in the audit log"));
         return std::nullopt;
     }
     return text;

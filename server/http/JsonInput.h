@@ -31,6 +31,10 @@ public:
     /// space is trimmed before the length check.
     std::optional<QString> string(const QString &field, bool required, int minLength, int maxLength,
                                   Text kind = Text::SingleLine);
+    /// A string other people read: a key's name or description, shown to everyone who can read keys
+    /// and copied into the audit log. As string(), and a key value or session token in it is refused.
+    std::optional<QString> publicText(const QString &field, bool required, int minLength, int maxLength,
+                                      Text kind = Text::SingleLine);
     /// A timestamp field (RFC 3339 with a zone); absent or null: nullopt.
     std::optional<qint64> timestamp(const QString &field);
 

@@ -173,9 +173,9 @@ ApiResponse ApiKeyRoutes::create(RequestContext &rc)
     JsonInput input(body, {QStringLiteral("name"), QStringLiteral("description"), QStringLiteral("role"),
                            QStringLiteral("workspace_id"), QStringLiteral("expires_at")});
     NewKey spec;
-    spec.name = input.string(QStringLiteral("name"), true, 1, 100).value_or(QString());
+    spec.name = input.publicText(QStringLiteral("name"), true, 1, 100).value_or(QString());
     spec.description =
-        input.string(QStringLiteral("description"), false, 0, 500, JsonInput::Text::MultiLine).value_or(QString());
+        input.publicText(QStringLiteral("description"), false, 0, 500, JsonInput::Text::MultiLine).value_or(QString());
     const auto role = input.string(QStringLiteral("role"), true, 1, 40);
     if (role && !Roles::find(*role))
         input.fail(QStringLiteral("role"), QStringLiteral("must be one of: %1").arg(roleNames().join(QStringLiteral(", "))));
@@ -328,8 +328,8 @@ ApiResponse ApiKeyRoutes::update(RequestContext &rc)
     JsonInput input(body, {QStringLiteral("name"), QStringLiteral("description")});
     if (input.has(QStringLiteral("name")) && input.isNull(QStringLiteral("name")))
         input.fail(QStringLiteral("name"), QStringLiteral("must be a string"));
-    const auto name = input.string(QStringLiteral("name"), false, 1, 100);
-    const auto description = input.string(QStringLiteral("description"), false, 0, 500, JsonInput::Text::MultiLine);
+    const auto name = input.publicText(QStringLiteral("name"), false, 1, 100);
+    const auto description = input.publicText(QStringLiteral("description"), false, 0, 500, JsonInput::Text::MultiLine);
     if (input.ok() && !input.has(QStringLiteral("name")) && !input.has(QStringLiteral("description")))
         input.fail(QStringLiteral("name"), QStringLiteral("give a name, a description or both"));
     if (!input.ok())
@@ -411,11 +411,11 @@ ApiResponse ApiKeyRoutes::rotate(RequestContext &rc)
         return notFound;
     JsonInput input(body, {QStringLiteral("name"), QStringLiteral("description"), QStringLiteral("expires_at")});
     NewKey spec;
-    spec.name = input.string(QStringLiteral("name"), false, 1, 100)
+    spec.name = input.publicText(QStringLiteral("name"), false, 1, 100)
                     .value_or(QStringLiteral("%1 (rotated %2)")
                                   .arg(old->name.left(70), WireFormat::timestamp(rc.now).left(10)));
     spec.description = input.has(QStringLiteral("description"))
-        ? input.string(QStringLiteral("description"), false, 0, 500, JsonInput::Text::MultiLine).value_or(QString())
+        ? input.publicText(QStringLiteral("description"), false, 0, 500, JsonInput::Text::MultiLine).value_or(QString())
         : old->description;
     spec.expiresAt = input.timestamp(QStringLiteral("expires_at"));
     if (spec.expiresAt && (*spec.expiresAt <= rc.now || *spec.expiresAt > rc.now + MaxKeyLifetime))

@@ -60,6 +60,30 @@ private Q_SLOTS:
         QCOMPARE(hint, u"drk_"_s + QChar(0x2026) + key.right(4));
         QVERIFY(!hint.contains(key.mid(4, 10)));
     }
+
+    void containsCredential_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<bool>("found");
+        const QString key = KeyFormat::compose(u"0123456789ABCDEFGHIJabcdefghij"_s);
+        QTest::newRow("a whole key") << key << true;
+        QTest::newRow("a key inside a sentence") << u"use "_s + key + u" for CI"_s << true;
+        QTest::newRow("most of a key") << key.left(key.size() - 8) << true;
+        QTest::newRow("a session token") << u"drs_"_s + QString(43, u'q') << true;
+        QTest::newRow("after another dr") << u"addrk_"_s + QString(20, u'Z') << true;
+        QTest::newRow("a hint") << KeyFormat::hint(key) << false;
+        QTest::newRow("a short run") << u"drk_"_s + QString(19, u'a') + u" and more"_s << false;
+        QTest::newRow("the prefix alone") << u"drk_ keys for deploys"_s << false;
+        QTest::newRow("another prefix") << u"dra_"_s + QString(40, u'a') << false;
+        QTest::newRow("ends at the prefix") << u"dr"_s << false;
+    }
+
+    void containsCredential()
+    {
+        QFETCH(QString, text);
+        QFETCH(bool, found);
+        QCOMPARE(KeyFormat::containsCredential(text), found);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestKeyFormat)

@@ -171,6 +171,16 @@ private slots:
             "description");
         add("patch: name that overrides the direction of text", "PATCH", one, "{\"name\":\"a\\u202Db\"}", 400,
             "validation-failed", "name");
+        // A credential pasted into a name or description would be shown to every reader of keys and
+        // kept in the audit log; the value need not be a live one to be refused.
+        add("create: name holding a key value", "POST", keys,
+            "{\"name\":\"CI drk_4f9XbT2mQe8LrZ1aPq7Wn3Ks5Vd6Yh0Jc2Tu8E\",\"role\":\"workspace_viewer\"}", 400,
+            "validation-failed", "name");
+        add("patch: description holding a session token", "PATCH", one,
+            "{\"description\":\"token: drs_Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0\"}", 400, "validation-failed",
+            "description");
+        add("rotate: name holding most of a key value", "POST", QStringLiteral("/v1/api-keys/{key}/rotate"),
+            "{\"name\":\"drk_4f9XbT2mQe8LrZ1aPq7Wn3\"}", 400, "validation-failed", "name");
         add("create: unknown role", "POST", keys, "{\"name\":\"x\",\"role\":\"superuser\"}", 400, "validation-failed", "role");
         add("patch: empty object", "PATCH", one, "{}", 400, "validation-failed");
         add("patch: role cannot change", "PATCH", one, "{\"role\":\"owner\"}", 400, "validation-failed", "role");

@@ -114,6 +114,11 @@ private Q_SLOTS:
         QVERIFY(!NewApiKeyWizard::descriptionProblem(u"bell\a"_s).isEmpty());
         QCOMPARE(NewApiKeyWizard::descriptionProblem(QString(500, u'd')), QString());
         QVERIFY(!NewApiKeyWizard::descriptionProblem(QString(501, u'd')).isEmpty());
+        // A pasted credential, whole or most of it, is refused; the bare prefixes are ordinary words.
+        QVERIFY(!NewApiKeyWizard::nameProblem(u"deploy drk_4f9XbT2mQe8LrZ1aPq7Wn3Ks5Vd6Yh0Jc2Tu8E"_s).isEmpty());
+        QVERIFY(!NewApiKeyWizard::descriptionProblem(u"was drs_Zm9vYmFyYmF6cXV4cXV1eGNvcmdl"_s).isEmpty());
+        QCOMPARE(NewApiKeyWizard::nameProblem(u"drk_ rotation bot"_s), QString());
+        QCOMPARE(NewApiKeyWizard::descriptionProblem(u"Replaces drk_…XK9U"_s), QString());
 
         openWizard();
         QCOMPARE(m_wizard->currentId(), int(NewApiKeyWizard::NamePageId));
