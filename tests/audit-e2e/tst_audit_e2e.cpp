@@ -8,6 +8,7 @@
 #include "AuditLogPage.h"
 #include "Confirmation.h"
 #include "ConsoleApp.h"
+#include "ConsoleE2eSupport.h"
 #include "ConsoleServer.h"
 #include "MainWindow.h"
 #include "Session.h"
@@ -20,7 +21,6 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLocale>
-#include <QSettings>
 #include <QSignalSpy>
 #include <QPlainTextEdit>
 #include <QTableView>
@@ -34,20 +34,6 @@ using namespace datarecs;
 using namespace Qt::StringLiterals;
 
 namespace {
-const QString kOwner = u"owner@acme.test"_s;
-const QString kMember = u"member@acme.test"_s;
-
-/// Waits for a call and returns its result (test code only: the console itself never blocks).
-template <typename T> Result<T> await(ApiCall<T> *call)
-{
-    std::optional<Result<T>> out;
-    QObject context;
-    call->onFinished(&context, [&out](const Result<T> &r) { out = r; });
-    if (!QTest::qWaitFor([&out] { return out.has_value(); }, 30000))
-        qWarning("a call did not finish in 30 s");
-    return out.value_or(Result<T>(ApiError(ApiError::Kind::Timeout, u"test gave up waiting"_s)));
-}
-
 QList<qint64> modelIds(const AuditLogModel &model)
 {
     QList<qint64> ids;
@@ -64,15 +50,10 @@ class TestAuditE2e : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        QApplication::setQuitOnLastWindowClosed(false);
-        const QString error = m_server.start();
+        const QString error = startSuite(m_server, m_admin);
         QVERIFY2(error.isEmpty(), qPrintable(error));
-        m_admin.setBaseUrl(m_server.url());
-        const Result<LoginResult> login = await(m_admin.login(kOwner, m_server.password(kOwner)));
-        QVERIFY2(login.ok(), qPrintable(login.ok() ? QString() : login.error().userMessage()));
-        m_admin.setCredential(login.value().token);
         // A key of the test's own: each request made with it is one new audit event.
-        const CreatedApiKey key = createKey(u"audit e2e traffic"_s);
+        const CreatedApiKey key = createKey(m_admin, u"audit e2e traffic"_s);
         QVERIFY(!key.secret.isEmpty());
         m_keyClient.setBaseUrl(m_server.url());
         m_keyClient.setCredential(key.secret);
@@ -190,8 +171,8 @@ private Q_SLOTS:
 
     void viewer_disableKeyOnTheKeysPage_thenFindThatEvent()
     {
-        const CreatedApiKey created = createKey(u"audit e2e disable me"_s);
-        signInAs(kOwner);
+        const CreatedApiKey created = createKey(m_admin, u"audit e2e disable me"_s);
+        signInAs(m_console, m_server, kOwner);
         QVERIFY(keysPage()->selectKey(created.apiKey.id));
         Confirmation::setAnswerer([](const Confirmation::Question &) { return true; });
         window()->findChild<QAction *>(u"actionDisable"_s)->trigger();
@@ -229,7 +210,7 @@ private Q_SLOTS:
     void viewer_exportAFilteredRange_fileRowsAreTheApisAnswer()
     {
         makeRequests(5);
-        signInAs(kOwner);
+        signInAs(m_console, m_server, kOwner);
         window()->showPage(MainWindow::Page::AuditLog);
         AuditLogPage *audit = window()->auditPage();
         AuditFilter f;
@@ -266,7 +247,7 @@ private Q_SLOTS:
 
     void viewer_verifyIntegrity_saysTheChainIsIntact()
     {
-        signInAs(kOwner);
+        signInAs(m_console, m_server, kOwner);
         window()->showPage(MainWindow::Page::AuditLog);
         AuditLogPage *audit = window()->auditPage();
         audit->verifyIntegrity();
@@ -275,7 +256,7 @@ private Q_SLOTS:
 
     void member_withoutReadAudit_seesWhy()
     {
-        signInAs(kMember);
+        signInAs(m_console, m_server, kMember);
         window()->showPage(MainWindow::Page::AuditLog);
         AuditLogPage *audit = window()->auditPage();
         QTRY_VERIFY(audit->message().contains(u"read_audit"_s));
@@ -328,34 +309,6 @@ private:
                 QTRY_COMPARE_WITH_TIMEOUT(done, i + 1, 20000);
         }
         QTRY_COMPARE_WITH_TIMEOUT(done, n, 20000);
-    }
-
-    CreatedApiKey createKey(const QString &name)
-    {
-        NewApiKey key;
-        key.name = name;
-        key.role = u"workspace_viewer"_s;
-        const Result<QList<Workspace>> workspaces = await(m_admin.workspaces());
-        if (workspaces.ok() && !workspaces.value().isEmpty())
-            key.workspaceId = workspaces.value().first().id;
-        const Result<CreatedApiKey> created = await(m_admin.createApiKey(key));
-        if (!created.ok())
-            qWarning() << "create failed:" << created.error().userMessage();
-        return created.ok() ? created.value() : CreatedApiKey{};
-    }
-
-    void signInAs(const QString &email)
-    {
-        for (const QString &app : {u"datarecs"_s, u"datarecs-console"_s})
-            QSettings(QSettings::IniFormat, QSettings::UserScope, u"DataRecs"_s, app).clear();
-        ConsoleApp::Options options;
-        options.server = m_server.url();
-        options.email = email;
-        options.password = m_server.password(email);
-        m_console = std::make_unique<ConsoleApp>(options);
-        m_console->start();
-        QTRY_VERIFY_WITH_TIMEOUT(m_console->mainWindow() && m_console->mainWindow()->isVisible(), 20000);
-        QTRY_VERIFY_WITH_TIMEOUT(keysPage()->hasLoaded() && !keysPage()->isBusy(), 20000);
     }
 
     MainWindow *window() const { return m_console->mainWindow(); }

@@ -10,7 +10,9 @@
 #include "CheckKeyDialog.h"
 #include "Confirmation.h"
 #include "ConsoleApp.h"
+#include "ConsoleE2eSupport.h"
 #include "ConsoleServer.h"
+#include "ConsoleTestSupport.h"
 #include "ExpiryPicker.h"
 #include "IncidentSummaryDialog.h"
 #include "KeyFormat.h"
@@ -31,7 +33,6 @@
 #include <QLoggingCategory>
 #include <QMutex>
 #include <QPushButton>
-#include <QSettings>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -41,8 +42,6 @@ using namespace datarecs;
 using namespace Qt::StringLiterals;
 
 namespace {
-const QString kOwner = u"owner@acme.test"_s;
-
 // Every message the process logs, whatever its category or level, to look for secrets in.
 QMutex logMutex;
 QStringList &capturedLog()
@@ -61,17 +60,6 @@ void captureMessage(QtMsgType type, const QMessageLogContext &context, const QSt
     if (previousHandler && type != QtDebugMsg)
         previousHandler(type, context, message);
 }
-
-template <typename T>
-Result<T> await(ApiCall<T> *call)
-{
-    std::optional<Result<T>> out;
-    QObject context;
-    call->onFinished(&context, [&out](const Result<T> &r) { out = r; });
-    if (!QTest::qWaitFor([&out] { return out.has_value(); }, 30000))
-        qWarning("a call did not finish in 30 s");
-    return out.value_or(Result<T>(ApiError(ApiError::Kind::Timeout, u"test gave up waiting"_s)));
-}
 } // namespace
 
 class TestKeyLifecycleE2e : public QObject
@@ -84,13 +72,8 @@ private Q_SLOTS:
         // Debug output of the console's own categories too: a value must not be there either.
         QLoggingCategory::setFilterRules(u"datarecs.*.debug=true"_s);
         previousHandler = qInstallMessageHandler(captureMessage);
-        QApplication::setQuitOnLastWindowClosed(false);
-        const QString error = m_server.start();
+        const QString error = startSuite(m_server, m_admin);
         QVERIFY2(error.isEmpty(), qPrintable(error));
-        m_admin.setBaseUrl(m_server.url());
-        const Result<LoginResult> login = await(m_admin.login(kOwner, m_server.password(kOwner)));
-        QVERIFY2(login.ok(), qPrintable(login.ok() ? QString() : login.error().userMessage()));
-        m_admin.setCredential(login.value().token);
     }
 
     void cleanupTestCase() { qInstallMessageHandler(previousHandler); }
@@ -105,7 +88,7 @@ private Q_SLOTS:
 
     void createInTheWizard_rotate_disableOld_theServerAgreesAtEachStep()
     {
-        signInAs(kOwner);
+        signInAs(m_console, m_server, kOwner);
 
         // New API Key, from the page's action, through every page of the wizard.
         action(u"actionNewKey"_s)->trigger();
@@ -132,7 +115,7 @@ private Q_SLOTS:
         QVERIFY(first->expiresAt && *first->expiresAt > QDateTime::currentDateTimeUtc().addDays(89));
 
         // The revealed value works against the server.
-        const Result<Identity> me = await(clientWithKey(firstValue)->me());
+        const Result<Identity> me = await(clientWithKey(m_server, firstValue, this)->me());
         QVERIFY2(me.ok(), qPrintable(me.ok() ? QString() : me.error().userMessage()));
         QCOMPARE(me.value().apiKey->id, first->id);
 
@@ -152,10 +135,10 @@ private Q_SLOTS:
         QCOMPARE(second.role, first->role);
         QCOMPARE(second.workspace->id, first->workspace->id);
         QCOMPARE(second.replaces.value_or(QString()), first->id);
-        QVERIFY(await(clientWithKey(secondValue)->me()).ok());
+        QVERIFY(await(clientWithKey(m_server, secondValue, this)->me()).ok());
 
         // The old key still works until disabled, and its use shows up on the wizard's page.
-        QVERIFY(await(clientWithKey(firstValue)->me()).ok());
+        QVERIFY(await(clientWithKey(m_server, firstValue, this)->me()).ok());
         QTRY_VERIFY2_WITH_TIMEOUT(rotate->activityText().contains(u"a system still uses the old key"_s),
                                   qPrintable(rotate->activityText()), 15000);
         QVERIFY(rotate->activityText().contains(u"from 127.0.0.1"_s));
@@ -170,10 +153,10 @@ private Q_SLOTS:
         Confirmation::setAnswerer([](const Confirmation::Question &) { return true; });
         QTest::mouseClick(rotate->findChild<QPushButton *>(u"disableOldKeyButton"_s), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(rotate->oldKey() && !rotate->oldKey()->enabled, 20000);
-        const Result<Identity> refused = await(clientWithKey(firstValue)->me());
+        const Result<Identity> refused = await(clientWithKey(m_server, firstValue, this)->me());
         QVERIFY(!refused.ok());
         QCOMPARE(refused.error().httpStatus(), 401);
-        QVERIFY(await(clientWithKey(secondValue)->me()).ok());
+        QVERIFY(await(clientWithKey(m_server, secondValue, this)->me()).ok());
 
         // Delete old key → gone on the server too.
         QTRY_VERIFY(rotate->findChild<QPushButton *>(u"deleteOldKeyButton"_s)->isEnabled());
@@ -187,20 +170,17 @@ private Q_SLOTS:
     void reportCompromised_disablesTheKey_andTheServerRefusesIt()
     {
         const CreatedApiKey created = createKey(u"e2e compromised"_s);
-        QVERIFY(await(clientWithKey(created.secret)->me()).ok());
-        signInAs(kOwner);
+        QVERIFY(await(clientWithKey(m_server, created.secret, this)->me()).ok());
+        signInAs(m_console, m_server, kOwner);
         QVERIFY(page()->selectKey(created.apiKey.id));
         QSignalSpy activity(page(), &ApiKeysPage::activityRequested);
         int asked = 0;
-        Confirmation::setAnswerer([&asked](const Confirmation::Question &) {
-            ++asked;
-            return true;
-        });
+        answerAndCount(asked, true);
         action(u"actionReportCompromised"_s)->trigger();
         QTRY_COMPARE_WITH_TIMEOUT(activity.size(), 1, 20000);
         QCOMPARE(activity.first().first().toString(), created.apiKey.id);
         QCOMPARE(asked, 1);
-        const Result<Identity> refused = await(clientWithKey(created.secret)->me());
+        const Result<Identity> refused = await(clientWithKey(m_server, created.secret, this)->me());
         QVERIFY(!refused.ok());
         QCOMPARE(refused.error().httpStatus(), 401);
         QCOMPARE(await(m_admin.apiKey(created.apiKey.id)).value().status, u"disabled"_s);
@@ -216,7 +196,7 @@ private Q_SLOTS:
     {
         const CreatedApiKey created = createKey(u"e2e found by value"_s);
         createKey(u"e2e another key"_s);
-        signInAs(kOwner);
+        signInAs(m_console, m_server, kOwner);
         action(u"actionCheckKey"_s)->trigger();
         QTRY_VERIFY(page()->findChild<CheckKeyDialog *>());
         auto *dialog = page()->findChild<CheckKeyDialog *>();
@@ -271,20 +251,6 @@ private Q_SLOTS:
     }
 
 private:
-    void signInAs(const QString &email)
-    {
-        for (const QString &app : {u"datarecs"_s, u"datarecs-console"_s})
-            QSettings(QSettings::IniFormat, QSettings::UserScope, u"DataRecs"_s, app).clear();
-        ConsoleApp::Options options;
-        options.server = m_server.url();
-        options.email = email;
-        options.password = m_server.password(email);
-        m_console = std::make_unique<ConsoleApp>(options);
-        m_console->start();
-        QTRY_VERIFY_WITH_TIMEOUT(m_console->mainWindow() && m_console->mainWindow()->isVisible(), 20000);
-        QTRY_VERIFY_WITH_TIMEOUT(page()->hasLoaded() && !page()->isBusy(), 20000);
-    }
-
     /// Reads the value from the one-time reveal (as the user's Copy would), then closes it.
     QString takeRevealedValue(QObject *parent)
     {
@@ -302,29 +268,13 @@ private:
         return value;
     }
 
+    /// A key made through the owner's session; its value is looked for on disk and in the log at the end.
     CreatedApiKey createKey(const QString &name)
     {
-        NewApiKey key;
-        key.name = name;
-        key.role = u"workspace_viewer"_s;
-        const Result<QList<Workspace>> workspaces = await(m_admin.workspaces());
-        if (workspaces.ok() && !workspaces.value().isEmpty())
-            key.workspaceId = workspaces.value().first().id;
-        const Result<CreatedApiKey> created = await(m_admin.createApiKey(key));
-        if (!created.ok()) {
-            qWarning() << "create failed:" << created.error().userMessage();
-            return {};
-        }
-        m_secrets.append(created.value().secret);
-        return created.value();
-    }
-
-    ApiClient *clientWithKey(const QString &secret)
-    {
-        auto *client = new ApiClient(this);
-        client->setBaseUrl(m_server.url());
-        client->setCredential(secret);
-        return client;
+        const CreatedApiKey created = ::createKey(m_admin, name);
+        if (!created.apiKey.id.isEmpty())
+            m_secrets.append(created.secret);
+        return created;
     }
 
     ApiKeysPage *page() const { return m_console->mainWindow()->keysPage(); }

@@ -25,6 +25,12 @@ void FakeServer::close()
         s->abort();
 }
 
+bool FakeServer::restart()
+{
+    close();
+    return listen();
+}
+
 QUrl FakeServer::url() const
 {
     return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_port));

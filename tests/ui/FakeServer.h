@@ -38,6 +38,9 @@ public:
 
     bool listen(quint16 port = 0);
     void close();
+    /// For cleanup(): listens again on the same port, whatever the test did (close() plays a server that
+    /// went away), so the next test finds it answering at the URL it knows.
+    bool restart();
     QUrl url() const;
 
     void on(const QByteArray &method, const QString &path, Reply reply);

@@ -7,6 +7,7 @@
 #include "AuditLogModel.h"
 #include "AuditLogPage.h"
 #include "ConsoleSettings.h"
+#include "ConsoleTestSupport.h"
 #include "FakeServer.h"
 #include "KeyRecentActivity.h"
 #include "ProfileStore.h"
@@ -23,7 +24,6 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QSettings>
 #include <QSignalSpy>
 #include <QKeySequence>
 #include <QTableView>
@@ -37,14 +37,8 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-const QString kPassword = u"correct horse"_s;
 const qint64 kMarkupAgentEvent = 13;
 const QString kMarkupAgent = u"<b>curl</b> & <i>R&D</i> <a href=\"https://evil.example\">x</a>"_s;
-
-QByteArray json(const QJsonObject &o)
-{
-    return QJsonDocument(o).toJson(QJsonDocument::Compact);
-}
 
 AuditEvent makeEvent(qint64 id)
 {
@@ -76,11 +70,7 @@ class TestAuditWidgets : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
-    void init()
-    {
-        for (const QString &app : {u"datarecs"_s, u"datarecs-console"_s})
-            QSettings(QSettings::IniFormat, QSettings::UserScope, u"DataRecs"_s, app).clear();
-    }
+    void init() { clearConsoleSettings(); }
 
     void filter_queryString_roundTrips()
     {
@@ -472,26 +462,12 @@ private:
         if (m_server.url().port() > 0)
             return;
         QVERIFY(m_server.listen());
-        m_server.on("POST", u"/v1/auth/login"_s, [](const FakeServer::Request &) {
-            const User u{u"usr_owner00000000001"_s, u"owner@acme.test"_s, u"Olivia Owner"_s, std::nullopt};
-            const QJsonObject o{{u"token"_s, u"drs_fakesessiontoken"_s},
-                                {u"token_type"_s, u"Bearer"_s},
-                                {u"expires_at"_s, u"2099-01-01T00:00:00.000Z"_s},
-                                {u"user"_s, u.toJson()}};
-            return FakeServer::Reply{200, json(o)};
-        });
+        m_server.on("POST", u"/v1/auth/login"_s,
+                    [](const FakeServer::Request &) { return loginReply(signedInUser({})); });
         m_server.on("GET", u"/v1/me"_s, [this](const FakeServer::Request &) {
-            Identity id;
-            id.kind = u"user"_s;
-            id.tenant = {u"ten_acme000000000001"_s, u"Acme"_s};
-            id.user = User{u"usr_owner00000000001"_s, u"owner@acme.test"_s, u"Olivia Owner"_s, std::nullopt};
-            id.role = u"owner"_s;
-            id.permissions = m_permissions;
-            return FakeServer::Reply{200, json(id.toJson())};
+            return meReply(signedInUser({}), u"owner"_s, m_permissions);
         });
-        m_server.on("GET", u"/v1/api-keys"_s, [](const FakeServer::Request &) {
-            return FakeServer::Reply{200, json({{u"items"_s, QJsonArray()}, {u"next_cursor"_s, QJsonValue()}})};
-        });
+        m_server.on("GET", u"/v1/api-keys"_s, [](const FakeServer::Request &) { return keyListReply({}); });
         // 25 events (ids 25..1), paged by a cursor that is just the next id to start below.
         m_server.on("GET", u"/v1/audit-events"_s, [this](const FakeServer::Request &r) {
             if (m_forbidden)

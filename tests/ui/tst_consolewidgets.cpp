@@ -7,6 +7,7 @@
 #include "ApiKeysPage.h"
 #include "Confirmation.h"
 #include "ConsoleApp.h"
+#include "ConsoleTestSupport.h"
 #include "FakeServer.h"
 #include "KeyRecentActivity.h"
 #include "MainWindow.h"
@@ -30,7 +31,6 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QScrollBar>
-#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableView>
@@ -47,38 +47,9 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-const QString kPassword = u"correct horse"_s;
-
-QByteArray json(const QJsonObject &o)
-{
-    return QJsonDocument(o).toJson(QJsonDocument::Compact);
-}
-
-ApiKey makeKey(const QString &id, const QString &name, bool enabled, int createdDaysAgo)
-{
-    ApiKey k;
-    k.id = id;
-    k.name = name;
-    k.description = u"Used by "_s + name;
-    k.role = u"workspace_viewer"_s;
-    k.enabled = enabled;
-    k.status = enabled ? u"enabled"_s : u"disabled"_s;
-    k.hint = u"drk_…"_s + id.right(4);
-    k.createdBy = {u"user"_s, u"usr_owner00000000001"_s, u"owner@acme.test"_s};
-    k.createdAt = QDateTime::currentDateTimeUtc().addDays(-createdDaysAgo);
-    k.updatedAt = k.createdAt;
-    k.lastUsedAt = QDateTime::currentDateTimeUtc().addSecs(-3600);
-    k.lastUsedIp = u"198.51.100.4"_s;
-    return k;
-}
-
 QWidget *visibleSignInDialog()
 {
-    for (QWidget *w : QApplication::topLevelWidgets()) {
-        if (w->objectName() == u"signInDialog" && w->isVisible())
-            return w;
-    }
-    return nullptr;
+    return visibleTopLevel(u"signInDialog"_s);
 }
 
 } // namespace
@@ -91,22 +62,17 @@ private Q_SLOTS:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
-        QApplication::setQuitOnLastWindowClosed(false);
-        QVERIFY(m_server.listen());
+        QVERIFY(startWidgetSuite(m_server));
     }
 
     void init()
     {
         // Fresh settings, keys and routes for every test.
-        for (const QString &app : {u"datarecs"_s, u"datarecs-console"_s})
-            QSettings(QSettings::IniFormat, QSettings::UserScope, u"DataRecs"_s, app).clear();
+        clearConsoleSettings();
         Confirmation::setAnswerer(nullptr);
-        m_permissions = {u"read_api_keys"_s, u"create_api_key"_s, u"manage_api_keys"_s, u"read_audit"_s,
-                         u"read_workspaces"_s};
+        m_permissions = allPermissions();
         m_role = u"owner"_s;
-        m_keys = {makeKey(u"key_aaaaaaaaaaaaaaaa"_s, u"Deploy bot"_s, true, 1),
-                  makeKey(u"key_bbbbbbbbbbbbbbbb"_s, u"Billing export"_s, false, 10),
-                  makeKey(u"key_cccccccccccccccc"_s, u"Old reporting"_s, true, 200)};
+        m_keys = startingKeys();
         m_server.overrideAll(std::nullopt);
         m_server.clearRequests();
         installRoutes();
@@ -116,8 +82,7 @@ private Q_SLOTS:
     {
         Confirmation::setAnswerer(nullptr);
         m_console.reset();
-        m_server.close();
-        QVERIFY(m_server.listen());
+        QVERIFY(m_server.restart());
     }
 
     // --- sign-in dialog ---
@@ -210,11 +175,8 @@ private Q_SLOTS:
         QVERIFY(window->findChild<QLabel *>(u"accountLabel"_s)->text().contains(u"owner@acme.test"_s));
         QTRY_COMPARE(window->findChild<QLabel *>(u"quotaLabel"_s)->text(), u"3 of 50 keys"_s);
         // The password never reaches the settings.
-        for (const QString &app : {u"datarecs"_s, u"datarecs-console"_s}) {
-            QSettings s(QSettings::IniFormat, QSettings::UserScope, u"DataRecs"_s, app);
-            for (const QString &k : s.allKeys())
-                QVERIFY2(!s.value(k).toString().contains(kPassword), qPrintable(k));
-        }
+        const QStringList leaked = settingsKeysHolding({kPassword});
+        QVERIFY2(leaked.isEmpty(), qPrintable(leaked.join(u", "_s)));
     }
 
     void refreshKey_refreshesThePageOnScreen()
@@ -601,10 +563,7 @@ private Q_SLOTS:
     void screenshotOption_savesThePng_onceDataIsShown()
     {
         QTemporaryDir dir;
-        ConsoleApp::Options options;
-        options.server = m_server.url();
-        options.email = u"owner@acme.test"_s;
-        options.password = kPassword;
+        ConsoleApp::Options options = signInOptions(m_server.url(), u"owner@acme.test"_s, kPassword);
         options.screenshotPath = dir.filePath(u"keys.png"_s);
         // The selected key's recent activity comes last, from a slow server: the picture waits for it.
         AuditEvent used;
@@ -645,83 +604,24 @@ private:
             const QJsonObject body = QJsonDocument::fromJson(r.body).object();
             if (body.value(u"password"_s).toString() != kPassword)
                 return FakeServer::problem(401, u"invalid-credentials"_s, u"wrong email or password"_s);
-            const QJsonObject o{{u"token"_s, u"drs_fakesessiontoken"_s},
-                                {u"token_type"_s, u"Bearer"_s},
-                                {u"expires_at"_s, u"2099-01-01T00:00:00.000Z"_s},
-                                {u"user"_s, user().toJson()}};
-            return FakeServer::Reply{200, json(o)};
+            return loginReply(signedInUser(m_role));
         });
         m_server.on("GET", u"/v1/me"_s, [this](const FakeServer::Request &) {
-            Identity id;
-            id.kind = u"user"_s;
-            id.tenant = {u"ten_acme000000000001"_s, u"Acme"_s};
-            id.user = user();
-            if (!m_role.isEmpty())
-                id.role = m_role;
-            id.permissions = m_permissions;
-            return FakeServer::Reply{200, json(id.toJson())};
+            return meReply(signedInUser(m_role), m_role, m_permissions);
         });
         m_server.on("GET", u"/v1/roles"_s, [](const FakeServer::Request &) {
             Role viewer{u"workspace_viewer"_s, u"Workspace viewer"_s, u"Reads"_s, u"workspace"_s, 20, {}};
             return FakeServer::Reply{200, json({{u"items"_s, QJsonArray{viewer.toJson()}}})};
         });
-        m_server.on("GET", u"/v1/quota"_s, [this](const FakeServer::Request &) {
-            const qint64 used = m_keys.size();
-            return FakeServer::Reply{200, json({{u"limit"_s, 50}, {u"used"_s, used}, {u"remaining"_s, 50 - used}})};
-        });
-        m_server.on("GET", u"/v1/api-keys"_s, [this](const FakeServer::Request &) {
-            QJsonArray items;
-            for (const ApiKey &k : m_keys)
-                items.append(k.toJson());
-            return FakeServer::Reply{200, json({{u"items"_s, items}, {u"next_cursor"_s, QJsonValue()}})};
-        });
-        for (int i = 0; i < 4; ++i) {
-            const QString id = u"key_"_s + QString(16, QChar(u'a' + i));
-            m_server.on("POST", u"/v1/api-keys/%1/disable"_s.arg(id), [this, id](const FakeServer::Request &) {
-                return setEnabled(id, false);
-            });
+        serveKeys(m_server, m_keys);
+        for (const QString &id : routedKeyIds()) {
             m_server.on("POST", u"/v1/api-keys/%1/enable"_s.arg(id), [this, id](const FakeServer::Request &) {
-                return setEnabled(id, true);
-            });
-            m_server.on("DELETE", u"/v1/api-keys/%1"_s.arg(id), [this, id](const FakeServer::Request &) {
-                m_keys.removeIf([&](const ApiKey &k) { return k.id == id; });
-                return FakeServer::Reply{204, {}};
+                return setKeyEnabled(m_keys, id, true);
             });
         }
     }
 
-    FakeServer::Reply setEnabled(const QString &id, bool enabled)
-    {
-        for (ApiKey &k : m_keys) {
-            if (k.id == id) {
-                k.enabled = enabled;
-                k.status = enabled ? u"enabled"_s : u"disabled"_s;
-                return {200, json(k.toJson())};
-            }
-        }
-        return FakeServer::problem(404, u"not-found"_s, u"no such key"_s);
-    }
-
-    User user() const
-    {
-        User u{u"usr_owner00000000001"_s, u"owner@acme.test"_s, u"Olivia Owner"_s, std::nullopt};
-        if (!m_role.isEmpty())
-            u.role = m_role;
-        return u;
-    }
-
-    void startSignedIn()
-    {
-        ConsoleApp::Options options;
-        options.server = m_server.url();
-        options.email = u"owner@acme.test"_s;
-        options.password = kPassword;
-        m_console = std::make_unique<ConsoleApp>(options);
-        m_console->start();
-        QTRY_VERIFY(m_console->mainWindow() && m_console->mainWindow()->isVisible());
-        QTRY_VERIFY(m_console->mainWindow()->keysPage()->hasLoaded());
-        QTRY_VERIFY(!m_console->mainWindow()->keysPage()->isBusy());
-    }
+    void startSignedIn() { ::startSignedIn(m_console, m_server.url()); }
 
     static void fill(SignInDialog &dialog, const QString &server, const QString &email, const QString &password)
     {
@@ -732,7 +632,7 @@ private:
         QTest::keyClicks(dialog.findChild<QLineEdit *>(u"passwordEdit"_s), password);
     }
 
-    QTableView *table() const { return m_console->mainWindow()->findChild<QTableView *>(u"keysTable"_s); }
+    QTableView *table() const { return keysTable(m_console->mainWindow()); }
     QAction *action(const QString &name) const { return m_console->mainWindow()->findChild<QAction *>(name); }
     /// The text a label, or a WrappedText (the details pane's title, name and description), shows.
     QString label(const QString &name) const
@@ -743,27 +643,12 @@ private:
         return qobject_cast<QLabel *>(shown)->text();
     }
 
-    int rowNamed(const QString &name) const
-    {
-        for (int r = 0; r < table()->model()->rowCount(); ++r) {
-            if (table()->model()->index(r, ApiKeyTableModel::Name).data().toString() == name)
-                return r;
-        }
-        return -1;
-    }
     QString cellOf(const QString &name, int column) const
     {
-        const int row = rowNamed(name);
+        const int row = rowNamed(table(), name);
         return row < 0 ? QString() : table()->model()->index(row, column).data().toString();
     }
-    void selectRowNamed(const QString &name)
-    {
-        const int row = rowNamed(name);
-        QVERIFY2(row >= 0, qPrintable(name));
-        const QRect rect = table()->visualRect(table()->model()->index(row, 0));
-        QTest::mouseClick(table()->viewport(), Qt::LeftButton, {}, rect.center());
-        QCOMPARE(m_console->mainWindow()->keysPage()->selectedKey()->name, name);
-    }
+    void selectRowNamed(const QString &name) { ::selectRowNamed(m_console->mainWindow(), name); }
 
     FakeServer m_server;
     std::unique_ptr<ConsoleApp> m_console;

@@ -10,6 +10,7 @@
 #include "CheckKeyDialog.h"
 #include "Confirmation.h"
 #include "ConsoleApp.h"
+#include "ConsoleTestSupport.h"
 #include "ExpiryPicker.h"
 #include "FakeServer.h"
 #include "IncidentSummaryDialog.h"
@@ -36,7 +37,6 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRegularExpression>
-#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QMenu>
@@ -50,34 +50,11 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-const QString kPassword = u"correct horse"_s;
 const QString kSecret = KeyFormat::compose(u"rotatedRotatedRotated012345678"_s);
 const QString kOldSecret = KeyFormat::compose(u"oldOldOldOldOldOldOldOld012345"_s);
 const QString kReplacementId = u"key_rrrrrrrrrrrrrrrr"_s;
-
-QByteArray json(const QJsonObject &o)
-{
-    return QJsonDocument(o).toJson(QJsonDocument::Compact);
-}
-
-ApiKey makeKey(const QString &id, const QString &name, bool enabled, int createdDaysAgo)
-{
-    ApiKey k;
-    k.id = id;
-    k.name = name;
-    k.description = u"Used by "_s + name;
-    k.role = u"workspace_viewer"_s;
-    k.workspace = NamedRef{u"ws_AnalyticsProd001"_s, u"Analytics (prod)"_s};
-    k.enabled = enabled;
-    k.status = enabled ? u"enabled"_s : u"disabled"_s;
-    k.hint = u"drk_…"_s + id.right(4);
-    k.createdBy = {u"user"_s, u"usr_owner00000000001"_s, u"owner@acme.test"_s};
-    k.createdAt = QDateTime::currentDateTimeUtc().addDays(-createdDaysAgo);
-    k.updatedAt = k.createdAt;
-    k.lastUsedAt = QDateTime::currentDateTimeUtc().addSecs(-3600);
-    k.lastUsedIp = u"198.51.100.4"_s;
-    return k;
-}
+// Every key here is restricted to it: the rotation wizard and the key check show the workspace.
+const NamedRef kWorkspace{u"ws_AnalyticsProd001"_s, u"Analytics (prod)"_s};
 
 } // namespace
 
@@ -89,31 +66,21 @@ private Q_SLOTS:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
-        QApplication::setQuitOnLastWindowClosed(false);
-        QVERIFY(m_server.listen());
+        QVERIFY(startWidgetSuite(m_server));
     }
 
     void init()
     {
-        for (const QString &app : {u"datarecs"_s, u"datarecs-console"_s})
-            QSettings(QSettings::IniFormat, QSettings::UserScope, u"DataRecs"_s, app).clear();
+        clearConsoleSettings();
         Confirmation::setAnswerer(nullptr);
-        m_permissions = {u"read_api_keys"_s, u"create_api_key"_s, u"manage_api_keys"_s, u"read_audit"_s,
-                         u"read_workspaces"_s};
+        m_permissions = allPermissions();
         m_role = u"admin"_s;
-        m_keys = {makeKey(u"key_aaaaaaaaaaaaaaaa"_s, u"Deploy bot"_s, true, 1),
-                  makeKey(u"key_bbbbbbbbbbbbbbbb"_s, u"Billing export"_s, false, 10),
-                  makeKey(u"key_cccccccccccccccc"_s, u"Old reporting"_s, true, 200)};
+        m_keys = startingKeys(kWorkspace);
         m_rotateFailures = 0;
         m_server.overrideAll(std::nullopt);
         m_server.clearRequests();
         installRoutes();
-        m_client = std::make_unique<ApiClient>();
-        m_client->setBaseUrl(m_server.url());
-        m_client->setCredential(u"drs_fakesessiontoken"_s);
-        ClientOptions options;
-        options.retry.initialDelayMs = 50;
-        m_client->setOptions(options);
+        m_client = fakeSessionClient(m_server.url());
         QGuiApplication::clipboard()->clear();
     }
 
@@ -123,8 +90,7 @@ private Q_SLOTS:
         m_rotate.reset();
         m_console.reset();
         m_client.reset();
-        m_server.close();
-        QVERIFY(m_server.listen());
+        QVERIFY(m_server.restart());
     }
 
     // --- expiry in the New API Key wizard ---
@@ -335,10 +301,10 @@ private Q_SLOTS:
     {
         m_keys[1].replacedBy = u"key_cccccccccccccccc"_s;
         m_keys[2].replaces = u"key_bbbbbbbbbbbbbbbb"_s;
-        ApiKey ownerKey = makeKey(u"key_dddddddddddddddd"_s, u"Owner tool"_s, true, 3);
+        ApiKey ownerKey = makeKey(u"key_dddddddddddddddd"_s, u"Owner tool"_s, true, 3, kWorkspace);
         ownerKey.role = u"owner"_s;
         m_keys.append(ownerKey);
-        m_keys.append(makeKey(u"key_eeeeeeeeeeeeeeee"_s, u"Retired tool"_s, false, 300));
+        m_keys.append(makeKey(u"key_eeeeeeeeeeeeeeee"_s, u"Retired tool"_s, false, 300, kWorkspace));
         startSignedIn();
         QAction *rotate = action(u"actionRotate"_s);
         QVERIFY(rotate);
@@ -414,10 +380,7 @@ private Q_SLOTS:
         selectRowNamed(u"Deploy bot"_s);
         QSignalSpy activity(page(), &ApiKeysPage::activityRequested);
         int asked = 0;
-        Confirmation::setAnswerer([&asked](const Confirmation::Question &) {
-            ++asked;
-            return true;
-        });
+        answerAndCount(asked, true);
         QAction *report = action(u"actionReportCompromised"_s);
         QVERIFY(report->isEnabled());
         report->trigger();
@@ -467,10 +430,7 @@ private Q_SLOTS:
         selectRowNamed(u"Deploy bot"_s);
         QSignalSpy activity(page(), &ApiKeysPage::activityRequested);
         int asked = 0;
-        Confirmation::setAnswerer([&asked](const Confirmation::Question &) {
-            ++asked;
-            return false;
-        });
+        answerAndCount(asked, false);
         // From the keyboard this time: Ctrl+Shift+D, next to Disable's Ctrl+D.
         QCOMPARE(action(u"actionReportCompromised"_s)->shortcut(), QKeySequence(u"Ctrl+Shift+D"_s));
         table()->setFocus();
@@ -615,21 +575,10 @@ private Q_SLOTS:
 private:
     void installRoutes()
     {
-        m_server.on("POST", u"/v1/auth/login"_s, [this](const FakeServer::Request &) {
-            const QJsonObject o{{u"token"_s, u"drs_fakesessiontoken"_s},
-                                {u"token_type"_s, u"Bearer"_s},
-                                {u"expires_at"_s, u"2099-01-01T00:00:00.000Z"_s},
-                                {u"user"_s, user().toJson()}};
-            return FakeServer::Reply{200, json(o)};
-        });
+        m_server.on("POST", u"/v1/auth/login"_s,
+                    [this](const FakeServer::Request &) { return loginReply(signedInUser(m_role)); });
         m_server.on("GET", u"/v1/me"_s, [this](const FakeServer::Request &) {
-            Identity id;
-            id.kind = u"user"_s;
-            id.tenant = {u"ten_acme000000000001"_s, u"Acme"_s};
-            id.user = user();
-            id.role = m_role;
-            id.permissions = m_permissions;
-            return FakeServer::Reply{200, json(id.toJson())};
+            return meReply(signedInUser(m_role), m_role, m_permissions);
         });
         m_server.on("GET", u"/v1/roles"_s, [](const FakeServer::Request &) {
             const QStringList platform = {u"read_api_keys"_s, u"create_api_key"_s, u"manage_api_keys"_s};
@@ -644,19 +593,11 @@ private:
             QJsonArray items{Workspace{u"ws_AnalyticsProd001"_s, u"Analytics (prod)"_s, QString()}.toJson()};
             return FakeServer::Reply{200, json({{u"items"_s, items}})};
         });
-        m_server.on("GET", u"/v1/quota"_s, [this](const FakeServer::Request &) {
-            const qint64 used = m_keys.size();
-            return FakeServer::Reply{200, json({{u"limit"_s, 50}, {u"used"_s, used}, {u"remaining"_s, 50 - used}})};
-        });
-        m_server.on("GET", u"/v1/api-keys"_s, [this](const FakeServer::Request &) {
-            QJsonArray items;
-            for (const ApiKey &k : m_keys)
-                items.append(k.toJson());
-            return FakeServer::Reply{200, json({{u"items"_s, items}, {u"next_cursor"_s, QJsonValue()}})};
-        });
+        serveKeys(m_server, m_keys);
         m_server.on("POST", u"/v1/api-keys"_s, [this](const FakeServer::Request &r) {
             const QJsonObject body = QJsonDocument::fromJson(r.body).object();
-            ApiKey k = makeKey(u"key_nnnnnnnnnnnnnnnn"_s, body.value(u"name"_s).toString(), true, 0);
+            ApiKey k =
+                makeKey(u"key_nnnnnnnnnnnnnnnn"_s, body.value(u"name"_s).toString(), true, 0, kWorkspace);
             k.lastUsedAt.reset();
             k.lastUsedIp.reset();
             if (body.contains(u"expires_at"_s))
@@ -670,28 +611,13 @@ private:
                 return FakeServer::Reply{200, json(m_keys.at(2).toJson())};
             return FakeServer::problem(404, u"not-found"_s, u"No key has this value."_s);
         });
-        for (int i = 0; i < 4; ++i) {
-            const QString id = u"key_"_s + QString(16, QChar(u'a' + i));
+        for (const QString &id : routedKeyIds()) {
             m_server.on("GET", u"/v1/api-keys/%1"_s.arg(id), [this, id](const FakeServer::Request &) {
                 for (const ApiKey &k : m_keys) {
                     if (k.id == id)
                         return FakeServer::Reply{200, json(k.toJson())};
                 }
                 return FakeServer::problem(404, u"not-found"_s, u"no such key"_s);
-            });
-            m_server.on("POST", u"/v1/api-keys/%1/disable"_s.arg(id), [this, id](const FakeServer::Request &) {
-                for (ApiKey &k : m_keys) {
-                    if (k.id == id) {
-                        k.enabled = false;
-                        k.status = u"disabled"_s;
-                        return FakeServer::Reply{200, json(k.toJson())};
-                    }
-                }
-                return FakeServer::problem(404, u"not-found"_s, u"no such key"_s);
-            });
-            m_server.on("DELETE", u"/v1/api-keys/%1"_s.arg(id), [this, id](const FakeServer::Request &) {
-                m_keys.removeIf([&](const ApiKey &k) { return k.id == id; });
-                return FakeServer::Reply{204, {}};
             });
             m_server.on("POST", u"/v1/api-keys/%1/rotate"_s.arg(id), [this, id](const FakeServer::Request &r) {
                 if (m_rotateFailures > 0) {
@@ -725,23 +651,7 @@ private:
         }
     }
 
-    User user() const
-    {
-        return User{u"usr_owner00000000001"_s, u"owner@acme.test"_s, u"Olivia Owner"_s, m_role};
-    }
-
-    void startSignedIn()
-    {
-        ConsoleApp::Options options;
-        options.server = m_server.url();
-        options.email = u"owner@acme.test"_s;
-        options.password = kPassword;
-        m_console = std::make_unique<ConsoleApp>(options);
-        m_console->start();
-        QTRY_VERIFY(m_console->mainWindow() && m_console->mainWindow()->isVisible());
-        QTRY_VERIFY(page()->hasLoaded());
-        QTRY_VERIFY(!page()->isBusy());
-    }
+    void startSignedIn() { ::startSignedIn(m_console, m_server.url()); }
 
     void openRotate(const ApiKey &key)
     {
@@ -754,12 +664,8 @@ private:
     static void closeReveal(QWidget *parent)
     {
         auto *reveal = parent->findChild<KeyRevealDialog *>();
-        if (!reveal) {
-            for (QWidget *w : QApplication::topLevelWidgets()) {
-                if (auto *r = qobject_cast<KeyRevealDialog *>(w); r && r->isVisible())
-                    reveal = r;
-            }
-        }
+        if (!reveal)
+            reveal = qobject_cast<KeyRevealDialog *>(visibleTopLevel(u"keyRevealDialog"_s));
         if (!reveal)
             return;
         reveal->findChild<QCheckBox *>(u"storedCheck"_s)->setChecked(true);
@@ -789,24 +695,10 @@ private:
 
     MainWindow *window() const { return m_console->mainWindow(); }
     ApiKeysPage *page() const { return m_console->mainWindow()->keysPage(); }
-    QTableView *table() const { return window()->findChild<QTableView *>(u"keysTable"_s); }
+    QTableView *table() const { return keysTable(window()); }
     QAction *action(const QString &name) const { return window()->findChild<QAction *>(name); }
-    int rowNamed(const QString &name) const
-    {
-        for (int r = 0; r < table()->model()->rowCount(); ++r) {
-            if (table()->model()->index(r, ApiKeyTableModel::Name).data().toString() == name)
-                return r;
-        }
-        return -1;
-    }
-    void selectRowNamed(const QString &name)
-    {
-        const int row = rowNamed(name);
-        QVERIFY2(row >= 0, qPrintable(name));
-        const QRect rect = table()->visualRect(table()->model()->index(row, 0));
-        QTest::mouseClick(table()->viewport(), Qt::LeftButton, {}, rect.center());
-        QCOMPARE(page()->selectedKey()->name, name);
-    }
+    int rowNamed(const QString &name) const { return ::rowNamed(table(), name); }
+    void selectRowNamed(const QString &name) { ::selectRowNamed(window(), name); }
 
     FakeServer m_server;
     std::unique_ptr<ApiClient> m_client;

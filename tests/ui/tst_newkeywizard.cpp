@@ -4,6 +4,7 @@
 
 #include "ApiClient.h"
 #include "Confirmation.h"
+#include "ConsoleTestSupport.h"
 #include "FakeServer.h"
 #include "KeyFormat.h"
 #include "KeyRevealDialog.h"
@@ -30,11 +31,6 @@ using namespace datarecs;
 using namespace Qt::StringLiterals;
 
 namespace {
-
-QByteArray json(const QJsonObject &o)
-{
-    return QJsonDocument(o).toJson(QJsonDocument::Compact);
-}
 
 const QString kSecret = KeyFormat::compose(u"abcdefghijABCDEFGHIJ0123456789"_s);
 
@@ -63,11 +59,7 @@ class TestNewKeyWizard : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QApplication::setQuitOnLastWindowClosed(false);
-        QVERIFY(m_server.listen());
-    }
+    void initTestCase() { QVERIFY(startWidgetSuite(m_server)); }
 
     void init()
     {
@@ -76,12 +68,7 @@ private Q_SLOTS:
         m_createReply.reset();
         m_server.clearRequests();
         installRoutes();
-        m_client = std::make_unique<ApiClient>();
-        m_client->setBaseUrl(m_server.url());
-        m_client->setCredential(u"drs_fakesessiontoken"_s);
-        ClientOptions options;
-        options.retry.initialDelayMs = 50;
-        m_client->setOptions(options);
+        m_client = fakeSessionClient(m_server.url());
         m_caller = Identity{};
         m_caller.kind = u"user"_s;
         m_caller.tenant = {u"ten_acme000000000001"_s, u"Acme"_s};
@@ -95,8 +82,7 @@ private Q_SLOTS:
         Confirmation::setAnswerer(nullptr);
         m_wizard.reset();
         m_client.reset();
-        m_server.close();
-        QVERIFY(m_server.listen());
+        QVERIFY(m_server.restart());
     }
 
     // --- the wizard ---
@@ -456,10 +442,8 @@ private:
                              Workspace{u"ws_Billing000000001"_s, u"Billing"_s, QString()}.toJson()};
             return FakeServer::Reply{200, json({{u"items"_s, items}})};
         });
-        m_server.on("GET", u"/v1/quota"_s, [this](const FakeServer::Request &) {
-            return FakeServer::Reply{
-                200, json({{u"limit"_s, 50}, {u"used"_s, m_quotaUsed}, {u"remaining"_s, qMax(0, 50 - m_quotaUsed)}})};
-        });
+        m_server.on("GET", u"/v1/quota"_s,
+                    [this](const FakeServer::Request &) { return quotaReply(m_quotaUsed); });
         m_server.on("POST", u"/v1/api-keys"_s, [this](const FakeServer::Request &r) {
             if (m_createReply)
                 return *m_createReply;
