@@ -115,9 +115,14 @@ private:
     void pump()
     {
         constexpr qint64 HighWater = 256 * 1024;
+        // Started both by a zero timer and by bytesWritten, whichever comes first; the other may still
+        // call once the body has ended.
+        if (m_ended)
+            return;
         while (m_socket->bytesToWrite() < HighWater) {
             const QByteArray chunk = m_stream->nextChunk();
             if (chunk.isEmpty()) {
+                m_ended = true;
                 m_socket->write("0\r\n\r\n");
                 disconnect(m_socket, nullptr, this, nullptr);
                 deleteLater();
@@ -129,6 +134,7 @@ private:
 
     std::shared_ptr<ResponseStream> m_stream;
     QTcpSocket *m_socket;
+    bool m_ended = false;
 };
 
 } // namespace

@@ -85,10 +85,13 @@ bool SqliteStorage::openConnection()
     // the process loses nothing and the file can never be corrupted; only a power cut may drop the
     // last commits. Every key request appends an audit event, so a full fsync per request would
     // bound the whole server by disk latency.
+    // temp_store=MEMORY: the statement journals of a batch's multi-row writes stay in memory. On disk they
+    // were files created and unlinked in /var/tmp every few dozen requests, holding copies of audit rows.
     return pragma(QStringLiteral("PRAGMA busy_timeout = 5000")) &&
            pragma(QStringLiteral("PRAGMA journal_mode = WAL"), QStringLiteral("wal")) &&
            pragma(QStringLiteral("PRAGMA synchronous = NORMAL")) &&
-           pragma(QStringLiteral("PRAGMA foreign_keys = ON"));
+           pragma(QStringLiteral("PRAGMA foreign_keys = ON")) &&
+           pragma(QStringLiteral("PRAGMA temp_store = MEMORY"));
 }
 
 bool SqliteStorage::pragma(const QString &statement, const QString &expected)

@@ -352,6 +352,47 @@ private slots:
         stop(*server);
     }
 
+    void streamedExport_endsOnce_andTheConnectionServesTheNextRequest()
+    {
+        QTemporaryDir dir;
+        QString url;
+        auto server = serve({QStringLiteral("--data-dir"), dir.path(), QStringLiteral("--listen"),
+                             QStringLiteral("127.0.0.1:0"), QStringLiteral("--demo"), QStringLiteral("--no-access-log")},
+                            &url);
+        QVERIFY(!url.isEmpty());
+        const Reply login = send("POST", url + QStringLiteral("/v1/auth/login"),
+                                 loginBody(QStringLiteral("owner@acme.test"),
+                                           demoPassword(demoAccounts(dir.path()), QStringLiteral("owner@acme.test"))));
+        QCOMPARE(login.status, 200);
+        const QByteArray token = QJsonDocument::fromJson(login.body).object().value(QStringLiteral("token")).toString().toLatin1();
+
+        // One kept-alive connection, as an HTTP client pool uses it: a short export, then another request.
+        // Whatever follows the export's last chunk must be the next answer and nothing else.
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, quint16(QUrl(url).port()));
+        QVERIFY(socket.waitForConnected(5000));
+        const auto readUntil = [&socket](QByteArray &buffer, const QByteArray &end) {
+            QElapsedTimer t;
+            t.start();
+            while (!buffer.contains(end) && t.elapsed() < 10000) {
+                socket.waitForReadyRead(100);
+                buffer += socket.readAll();
+            }
+            return buffer.contains(end);
+        };
+        socket.write("GET /v1/audit-events/export?format=csv&action=auth.login HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                     + token + "\r\n\r\n");
+        QByteArray exported;
+        QVERIFY2(readUntil(exported, "\r\n0\r\n\r\n"), exported.right(200).constData());
+        QVERIFY2(exported.startsWith("HTTP/1.1 200"), exported.left(200).constData());
+        QVERIFY(exported.contains("auth.login"));
+        QByteArray next = exported.mid(exported.indexOf("\r\n0\r\n\r\n") + 7);
+        socket.write("GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n");
+        QVERIFY2(readUntil(next, "\"status\""), next.constData());
+        QVERIFY2(next.startsWith("HTTP/1.1 200"), next.left(200).constData());
+        stop(*server);
+    }
+
     void auditVerify_findsTheTamperedEvent()
     {
         QTemporaryDir dir;
