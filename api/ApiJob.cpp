@@ -58,14 +58,27 @@ bool ApiJob::retryable() const
     return m_request.method == "POST" && !m_request.idempotencyKey.isEmpty();
 }
 
-void ApiJob::start()
+std::optional<ApiError> ApiJob::reasonNotToSend() const
 {
-    if (m_finished) return;
-    if (m_cancelRequested) return finish(ApiError(ApiError::Kind::Cancelled, QString()));
-    if (m_request.refusal) return finish(*m_request.refusal);
+    if (m_cancelRequested) return ApiError(ApiError::Kind::Cancelled, QString());
+    if (m_request.refusal) return m_request.refusal;
     const bool sendsCredential = !m_request.bearer.isEmpty() || m_request.bodyHoldsSecret;
     if (sendsCredential && !isSecureEnough(m_request.url))
-        return finish(ApiError(ApiError::Kind::InsecureTransport, m_request.url.host()));
+        return ApiError(ApiError::Kind::InsecureTransport, m_request.url.host());
+    return std::nullopt;
+}
+
+void ApiJob::startNow()
+{
+    if (m_started || m_finished || reasonNotToSend()) return;
+    start();
+}
+
+void ApiJob::start()
+{
+    if (m_started || m_finished) return;
+    m_started = true;
+    if (std::optional<ApiError> reason = reasonNotToSend()) return finish(std::move(reason));
     sendAttempt();
 }
 

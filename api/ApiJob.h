@@ -59,6 +59,10 @@ public:
 
     /// Stops the request; finished() follows with a Cancelled error (unless already finished).
     void cancel();
+    /// Sends the request now instead of on the next turn of the event loop, for a caller that has
+    /// already connected to finished() and whose next turn is long (a window about to paint). A job
+    /// that fails before sending still reports it from the event loop.
+    void startNow();
 
     bool isFinished() const { return m_finished; }
     const std::optional<ApiError> &error() const { return m_error; }
@@ -78,6 +82,8 @@ Q_SIGNALS:
 
 private:
     void start();
+    /// Why the request must not go out (cancelled, refused, credentials over plain HTTP), if so.
+    std::optional<ApiError> reasonNotToSend() const;
     void sendAttempt();
     void onReadyRead();
     void onReplyFinished();
@@ -92,6 +98,7 @@ private:
     QTimer m_retryTimer;
     int m_attempts = 0;
     int m_status = 0;
+    bool m_started = false;
     bool m_cancelRequested = false;
     bool m_finished = false;
     QString m_sinkError;

@@ -81,6 +81,9 @@ void KeyRecentActivity::showKey(const QString &apiKeyId, const QDateTime &update
         showEvents(r);
         Q_EMIT settled();
     });
+    // Sent at once: a new key's details are usually followed by painting the window, and the server
+    // then answers during that paint instead of after it.
+    call->startNow();
 }
 
 void KeyRecentActivity::showEvents(const Result<Page<AuditEvent>> &r)

@@ -251,6 +251,32 @@ private Q_SLOTS:
         QVERIFY(m_server->requests().first().body.contains(secret.toLatin1()));
     }
 
+    void startNow_sendsBeforeTheEventLoopRuns_andOnlyOnce()
+    {
+        m_server->respond(200, kQuotaJson, {{"Content-Type", "application/json"}});
+        ApiCall<Quota> *call = m_client->quota();
+        QSignalSpy finished(call, &ApiJob::finished);
+        call->startNow();
+        QCOMPARE(call->attempts(), 1); // sent already, not on the next turn of the event loop
+        call->startNow();
+        const Result<Quota> r = await(call);
+        QVERIFY(r.ok());
+        QCOMPARE(r.value().used, 12);
+        QCOMPARE(finished.size(), 1);
+        QCOMPARE(m_server->requests().size(), 1); // the queued start found it started
+    }
+
+    void startNow_onARefusedRequest_stillFailsFromTheEventLoop()
+    {
+        ApiCall<ApiKey> *call = m_client->apiKey(u"../me"_s);
+        QSignalSpy finished(call, &ApiJob::finished);
+        call->startNow();
+        QCOMPARE(finished.size(), 0); // a caller connecting right after still hears of it
+        const Result<ApiKey> r = await(call);
+        QCOMPARE(r.error().kind(), ApiError::Kind::InvalidInput);
+        QCOMPARE(m_server->requests().size(), 0);
+    }
+
     void badKeyId_isRefusedLocally()
     {
         const Result<ApiKey> r = await(m_client->apiKey(u"../me"_s));
