@@ -10,6 +10,7 @@
 #include "ConsoleSettings.h"
 #include "RoleListModel.h"
 #include "Session.h"
+#include "StyleIcon.h"
 #include "TimeText.h"
 #include "UiLogging.h"
 #include "ui_ApiKeysPage.h"
@@ -195,9 +196,8 @@ ApiKeysPage::~ApiKeysPage() = default;
 
 QIcon ApiKeysPage::themeIcon(const QString &theme, QStyle::StandardPixmap fallback) const
 {
-    // Asked first rather than passed as fromTheme's fallback: the style decodes every size of its
-    // icon at once, a few milliseconds of start-up spent on icons a desktop's theme replaces.
-    return QIcon::hasThemeIcon(theme) ? QIcon::fromTheme(theme) : style()->standardIcon(fallback);
+    // Asked first rather than passed as fromTheme's fallback, which would make the style's icon now.
+    return QIcon::hasThemeIcon(theme) ? QIcon::fromTheme(theme) : deferredStandardIcon(fallback);
 }
 
 QAction *ApiKeysPage::makeAction(const QString &name, const QString &text, const QString &theme,

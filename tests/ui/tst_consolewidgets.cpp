@@ -262,6 +262,22 @@ private Q_SLOTS:
         QVERIFY2(newKey->toolTip().contains(u"create_api_key"_s), qPrintable(newKey->toolTip()));
     }
 
+    void toolbarActions_drawTheirIcons_enabledAndDisabled()
+    {
+        // The suite has no icon theme: these are the style's own icons, made when first drawn.
+        startSignedIn();
+        const auto actions = m_console->mainWindow()->findChild<QToolBar *>(u"mainToolBar"_s)->actions();
+        for (QAction *a : actions) {
+            if (a->isSeparator())
+                continue;
+            for (QIcon::Mode mode : {QIcon::Normal, QIcon::Disabled}) {
+                const QPixmap pixmap = a->icon().pixmap(QSize(24, 24), mode);
+                QVERIFY2(!pixmap.isNull(), qPrintable(a->objectName()));
+                QVERIFY2(pixmap.width() <= 24 && pixmap.height() <= 24, qPrintable(a->objectName()));
+            }
+        }
+    }
+
     void actions_followTheSelection()
     {
         startSignedIn();
