@@ -94,16 +94,21 @@ void ApiKeyDetailsPane::setClient(ApiClient *client)
 void ApiKeyDetailsPane::showKey(const std::optional<ApiKey> &key)
 {
     m_keyId = key ? key->id : QString();
-    m_ui->activityLabel->setVisible(key.has_value());
     m_activity->showKey(m_keyId, key ? key->updatedAt : QDateTime());
+    m_ui->copyIdButton->setEnabled(key.has_value());
+    if (key)
+        showFields(*key);
+    else
+        m_ui->titleLabel->setText(tr("Key details"));
+    // Shown once their texts are set: showing the fields lays them out, which measures every text,
+    // and texts set afterwards would be measured again.
+    m_ui->activityLabel->setVisible(key.has_value());
     m_ui->emptyLabel->setVisible(!key);
     m_ui->fieldsWidget->setVisible(key.has_value());
-    m_ui->copyIdButton->setEnabled(key.has_value());
-    if (!key) {
-        m_ui->titleLabel->setText(tr("Key details"));
-        return;
-    }
-    const ApiKey &k = *key;
+}
+
+void ApiKeyDetailsPane::showFields(const ApiKey &k)
+{
     const QDateTime now = m_model ? m_model->now() : QDateTime::currentDateTimeUtc();
     auto orNone = [](const QString &s) { return s.isEmpty() ? tr("None") : s; };
     // Secondary facts (ids, relative times) go on a second line rather than relying on word wrap,

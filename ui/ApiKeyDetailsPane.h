@@ -43,6 +43,7 @@ Q_SIGNALS:
     void activityRequested(const QString &apiKeyId);
 
 private:
+    void showFields(const ApiKey &key);
     void showLink(QLabel *label, const std::optional<QString> &id, const QString &what);
 
     std::unique_ptr<Ui::ApiKeyDetailsPane> m_ui;

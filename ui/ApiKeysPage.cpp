@@ -148,10 +148,8 @@ ApiKeysPage::ApiKeysPage(Session *session, ConsoleSettings *settings, QWidget *p
         connect(m_proxy, signal, this, &ApiKeysPage::updateCount);
     connect(m_proxy, &QAbstractItemModel::modelReset, this, &ApiKeysPage::updateCount);
     connect(m_proxy, &QAbstractItemModel::layoutChanged, this, &ApiKeysPage::updateCount);
-    connect(m_ui->keysTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] {
-        showDetails();
-        updateActions();
-    });
+    // The selection alone says which key is shown and acted on (selectedKey()): a new current row
+    // comes with a new selection, and filling the pane once per change is enough.
     connect(m_ui->keysTable->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
         showDetails();
         updateActions();

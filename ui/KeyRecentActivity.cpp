@@ -61,14 +61,16 @@ void KeyRecentActivity::showKey(const QString &apiKeyId, const QDateTime &update
         m_call->disconnect(this);
         m_call->cancel();
     }
-    setVisible(!apiKeyId.isEmpty());
     m_viewAll->setEnabled(!apiKeyId.isEmpty());
     if (apiKeyId.isEmpty() || !m_client || !m_client->hasCredential()) {
         m_list->setText(tr("Not loaded."));
+        setVisible(!apiKeyId.isEmpty());
         Q_EMIT settled();
         return;
     }
+    // The text before showing: showing lays the list out, which measures its text.
     m_list->setText(tr("Loading…"));
+    setVisible(true);
     AuditQuery q;
     q.apiKeyId = apiKeyId;
     q.limit = EventCount;
