@@ -48,6 +48,11 @@ ApiKeysPage::ApiKeysPage(Session *session, ConsoleSettings *settings, QWidget *p
     title.setPointSizeF(title.pointSizeF() * 1.4);
     title.setBold(true);
     m_ui->pageTitle->setFont(title);
+    // Hidden, the busy indicator keeps its place: when the last request ends, the rows below it do
+    // not move up, and so the whole page is not laid out and painted again.
+    QSizePolicy busyPolicy = m_ui->busyIndicator->sizePolicy();
+    busyPolicy.setRetainSizeWhenHidden(true);
+    m_ui->busyIndicator->setSizePolicy(busyPolicy);
     m_ui->busyIndicator->setVisible(false);
     m_ui->messageBanner->setVisible(false);
     m_ui->readOnlyNotice->setVisible(false);

@@ -28,6 +28,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QScrollBar>
@@ -199,6 +200,29 @@ private Q_SLOTS:
         QTest::qWait(200);
         QCOMPARE(m_server.count("GET", u"/v1/api-keys"_s), 0);
         window->showPage(MainWindow::Page::ApiKeys);
+    }
+
+    void refresh_busyIndicatorComesAndGoes_withoutMovingTheKeys()
+    {
+        startSignedIn();
+        MainWindow *window = m_console->mainWindow();
+        auto *busy = window->findChild<QProgressBar *>(u"busyIndicator"_s);
+        QTRY_VERIFY(!busy->isVisible());
+        const QRect idle(table()->mapTo(window, QPoint(0, 0)), table()->size());
+        m_server.on("GET", u"/v1/api-keys"_s, [this](const FakeServer::Request &) {
+            FakeServer::Reply reply = keyListReply(m_keys);
+            reply.delayMs = 300;
+            return reply;
+        });
+        action(u"actionRefresh"_s)->trigger();
+        QTRY_VERIFY(busy->isVisible());
+        QApplication::processEvents();
+        QCOMPARE(QRect(table()->mapTo(window, QPoint(0, 0)), table()->size()), idle);
+        QTRY_VERIFY_WITH_TIMEOUT(!busy->isVisible(), 5000);
+        QApplication::processEvents();
+        // Neither its showing nor its hiding lays the page out again (and so paints it all again).
+        QCOMPARE(QRect(table()->mapTo(window, QPoint(0, 0)), table()->size()), idle);
+        serveKeys(m_server, m_keys);
     }
 
     // --- the keys page ---
