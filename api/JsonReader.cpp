@@ -3,11 +3,15 @@
 #include "Rfc3339.h"
 
 #include <QJsonDocument>
+#include <QSemaphore>
+#include <QThreadPool>
 
 #include <simdjson.h>
 
 #include <new>
 #include <type_traits>
+#include <utility>
+#include <vector>
 
 namespace datarecs {
 
@@ -163,6 +167,50 @@ void JsonReader::visitArrayWith(QLatin1StringView key, void *reserve, void (*cal
             if (failed()) return;
             call(use, item, i++);
         }
+    });
+}
+
+void JsonReader::visitItemsWith(QLatin1StringView key, void *resize, void (*callResize)(void *, qsizetype), void *read,
+                                std::optional<ApiError> (*callRead)(void *, const JsonValue &, qsizetype))
+{
+    // Below this many items a second thread costs more than it saves.
+    constexpr qsizetype kItemsWorthTwoThreads = 256;
+    visitField(key, Presence::Required, [&](const JsonValue &v) {
+        simdjson::dom::array a;
+        if (v.get_array().get(a) != simdjson::SUCCESS) {
+            fail(key, QStringLiteral("an array"));
+            return;
+        }
+        // The items by position: simdjson's arrays are walked from the start, not indexed.
+        std::vector<simdjson::dom::element> items(a.begin(), a.end());
+        const qsizetype size = qsizetype(items.size());
+        callResize(resize, size);
+        using Failure = std::optional<std::pair<qsizetype, ApiError>>;
+        auto readItems = [&](qsizetype from, qsizetype to, Failure &failure) {
+            for (qsizetype i = from; i < to; ++i) {
+                if (std::optional<ApiError> error = callRead(read, items[std::size_t(i)], i)) {
+                    failure.emplace(i, *error);
+                    return;
+                }
+            }
+        };
+        Failure early, late;
+        qsizetype half = size;
+        QSemaphore lateDone;
+        if (size >= kItemsWorthTwoThreads) {
+            half = size / 2;
+            // No thread free in the pool: this thread reads them all.
+            if (!QThreadPool::globalInstance()->tryStart([&] {
+                    readItems(half, size, late);
+                    lateDone.release();
+                }))
+                half = size;
+        }
+        readItems(0, half, early);
+        if (half < size)
+            lateDone.acquire();
+        if (const Failure &first = early ? early : late; first && !m_error)
+            m_error = first->second;
     });
 }
 

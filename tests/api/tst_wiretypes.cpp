@@ -155,6 +155,30 @@ private Q_SLOTS:
         QVERIFY(!fromQtJson<Page<ApiKey>>(page, u"Page"_s).value().nextCursor);
     }
 
+    void page_long_isReadInOrder_andNamesTheFirstBrokenItem()
+    {
+        // Long enough to be read by two threads, half each.
+        QJsonArray items;
+        for (int i = 0; i < 1000; ++i)
+            items.append(with(goodKey(), u"name"_s, u"key %1"_s.arg(i)));
+        const Result<Page<ApiKey>> r = fromQtJson<Page<ApiKey>>(QJsonObject{{u"items"_s, items}}, u"Page"_s);
+        QVERIFY(r.ok());
+        QCOMPARE(r.value().items.size(), 1000);
+        for (int i = 0; i < 1000; ++i)
+            QCOMPARE(r.value().items.at(i).name, u"key %1"_s.arg(i));
+        QCOMPARE(r.value().items.last().createdBy.name, u"Olga Owner"_s);
+
+        // A broken item in each half: the earlier one is named, as a reading in one pass would.
+        items[700] = with(goodKey(), u"enabled"_s, u"yes"_s);
+        const Result<Page<ApiKey>> late = fromQtJson<Page<ApiKey>>(QJsonObject{{u"items"_s, items}}, u"Page"_s);
+        QVERIFY(!late.ok());
+        QVERIFY2(late.error().detail().contains(u"items[700].enabled"_s), qPrintable(late.error().detail()));
+        items[300] = with(goodKey(), u"status"_s, u"lost"_s);
+        const Result<Page<ApiKey>> both = fromQtJson<Page<ApiKey>>(QJsonObject{{u"items"_s, items}}, u"Page"_s);
+        QVERIFY(!both.ok());
+        QVERIFY2(both.error().detail().contains(u"items[300].status"_s), qPrintable(both.error().detail()));
+    }
+
     void smallTypes_good_parse()
     {
         QVERIFY(fromQtJson<Role>(goodRole()).ok());
