@@ -21,6 +21,8 @@
 #include <QShortcut>
 #include <QStyle>
 
+#include <utility>
+
 namespace datarecs {
 
 namespace {
@@ -30,6 +32,8 @@ const QString kReadAudit = QStringLiteral("read_audit");
 constexpr int kRetryMs = 10000;
 // The server's largest page: most tenants' keys arrive in one answer, and the wait is one round trip.
 constexpr int kPageSize = 1000;
+// How long the first keys wait for the roles' titles at most (see loadPage).
+constexpr int kRolesWaitMs = 100;
 } // namespace
 
 ApiKeysPage::ApiKeysPage(Session *session, ConsoleSettings *settings, QWidget *parent)
@@ -318,28 +322,47 @@ void ApiKeysPage::loadPage(const QString &cursor, std::shared_ptr<QList<ApiKey>>
             loadPage(*result.value().nextCursor, collected);
             return;
         }
-        m_model->mergeKeys(*collected);
-        m_loaded = true;
-        m_loadedAt = QDateTime::currentDateTimeUtc();
-        m_loading = false;
-        if (m_banner == BannerKind::LoadFailed)
-            hideBanner();
-        qCDebug(lcDatarecsUi) << "loaded" << collected->size() << "keys";
-        if (m_fitColumns && m_model->rowCount() > 0) {
-            m_fitColumns = false;
-            fitColumns();
+        if (!m_loaded && m_rolesLoading) {
+            // The first keys wait for the roles' titles, which come a moment later at most (the
+            // server answers them together): the table and the details are then laid out and
+            // painted once with the titles, not once with role names and again with titles.
+            m_keysAwaitingRoles = [this, collected] { showLoadedKeys(*collected); };
+            QTimer::singleShot(kRolesWaitMs, this, &ApiKeysPage::showKeysAwaitingRoles);
+            return;
         }
-        if (!m_ui->keysTable->selectionModel()->hasSelection() && m_proxy->rowCount() > 0)
-            m_ui->keysTable->selectionModel()->setCurrentIndex(
-                m_proxy->index(0, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-        updateActions();
-        updateCount();
-        partDone();
-        if (m_reloadQueued) {
-            m_reloadQueued = false;
-            reload();
-        }
+        showLoadedKeys(*collected);
     });
+}
+
+void ApiKeysPage::showKeysAwaitingRoles()
+{
+    if (m_keysAwaitingRoles)
+        std::exchange(m_keysAwaitingRoles, {})();
+}
+
+void ApiKeysPage::showLoadedKeys(const QList<ApiKey> &keys)
+{
+    m_model->mergeKeys(keys);
+    m_loaded = true;
+    m_loadedAt = QDateTime::currentDateTimeUtc();
+    m_loading = false;
+    if (m_banner == BannerKind::LoadFailed)
+        hideBanner();
+    qCDebug(lcDatarecsUi) << "loaded" << keys.size() << "keys";
+    if (m_fitColumns && m_model->rowCount() > 0) {
+        m_fitColumns = false;
+        fitColumns();
+    }
+    if (!m_ui->keysTable->selectionModel()->hasSelection() && m_proxy->rowCount() > 0)
+        m_ui->keysTable->selectionModel()->setCurrentIndex(
+            m_proxy->index(0, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    updateActions();
+    updateCount();
+    partDone();
+    if (m_reloadQueued) {
+        m_reloadQueued = false;
+        reload();
+    }
 }
 
 void ApiKeysPage::loadQuota()
@@ -366,12 +389,15 @@ void ApiKeysPage::loadRoles()
     }
     auto *call = m_session->client()->roles();
     track(call);
+    m_rolesLoading = true;
     call->onFinished(this, [this](const Result<QList<Role>> &result) {
+        m_rolesLoading = false;
         if (result) {
             m_roles->setRoles(result.value());
             m_model->setRoleTitles(m_roles->titles());
             showDetails();
         }
+        showKeysAwaitingRoles();
         partDone();
     });
 }

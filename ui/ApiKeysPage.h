@@ -9,6 +9,7 @@
 #include <QTimer>
 #include <QWidget>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -96,6 +97,9 @@ private:
     void onSignedIn();
     void onSignedOut();
     void loadPage(const QString &cursor, std::shared_ptr<QList<ApiKey>> collected);
+    /// The last page is in: the keys go into the table, the first one is selected.
+    void showLoadedKeys(const QList<ApiKey> &keys);
+    void showKeysAwaitingRoles();
     void loadQuota();
     void loadRoles();
     void partDone();
@@ -157,6 +161,8 @@ private:
     bool m_fitColumns = false; ///< no saved column widths: fit them to the first load
     int m_firstLoadParts = 0; ///< parts of the first load still running
     bool m_firstLoadPending = false;
+    bool m_rolesLoading = false;
+    std::function<void()> m_keysAwaitingRoles; ///< the first keys, shown once the roles' titles are in
     int m_inFlight = 0;
     QSet<QString> m_busyKeys; ///< keys with an action in flight: not acted on twice
     BannerKind m_banner = BannerKind::None;

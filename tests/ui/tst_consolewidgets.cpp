@@ -180,6 +180,38 @@ private Q_SLOTS:
         QVERIFY2(leaked.isEmpty(), qPrintable(leaked.join(u", "_s)));
     }
 
+    void firstKeys_waitForTheRoleTitles_butNotForLong()
+    {
+        QFETCH(int, rolesDelayMs);
+        QFETCH(QString, roleShownFirst);
+        m_server.on("GET", u"/v1/roles"_s, [rolesDelayMs](const FakeServer::Request &) {
+            Role viewer{u"workspace_viewer"_s, u"Workspace viewer"_s, u"Reads"_s, u"workspace"_s, 20, {}};
+            FakeServer::Reply reply{200, json({{u"items"_s, QJsonArray{viewer.toJson()}}})};
+            reply.delayMs = rolesDelayMs;
+            return reply;
+        });
+        QStringList rolesWhenShown;
+        m_console = std::make_unique<ConsoleApp>(signInOptions(m_server.url(), u"owner@acme.test"_s, kPassword));
+        m_console->start();
+        QTRY_VERIFY(m_console->mainWindow());
+        ApiKeyTableModel *model = m_console->mainWindow()->keysPage()->model();
+        connect(model, &QAbstractItemModel::rowsInserted, this, [&](const QModelIndex &, int first, int) {
+            rolesWhenShown << model->index(first, ApiKeyTableModel::Role).data().toString();
+        });
+        QTRY_VERIFY(m_console->mainWindow()->keysPage()->hasLoaded());
+        QCOMPARE(rolesWhenShown, QStringList{roleShownFirst});
+        QTRY_COMPARE(model->index(0, ApiKeyTableModel::Role).data().toString(), u"Workspace viewer"_s);
+    }
+    void firstKeys_waitForTheRoleTitles_butNotForLong_data()
+    {
+        QTest::addColumn<int>("rolesDelayMs");
+        QTest::addColumn<QString>("roleShownFirst");
+        // Just after the keys: the table shows them with their roles' titles from the first moment.
+        QTest::newRow("titles a moment later") << 30 << u"Workspace viewer"_s;
+        // Much later: the keys do not wait for them, and show the role names until the titles come.
+        QTest::newRow("titles late") << 1500 << u"workspace_viewer"_s;
+    }
+
     void refreshKey_refreshesThePageOnScreen()
     {
         startSignedIn();
@@ -222,7 +254,6 @@ private Q_SLOTS:
         QApplication::processEvents();
         // Neither its showing nor its hiding lays the page out again (and so paints it all again).
         QCOMPARE(QRect(table()->mapTo(window, QPoint(0, 0)), table()->size()), idle);
-        serveKeys(m_server, m_keys);
     }
 
     // --- the keys page ---
