@@ -249,8 +249,7 @@ void ApiKeysPage::onSignedIn()
     const QString tenant = m_session->identity().tenant.id;
     if (tenant != m_tenantId) {
         // Someone else's keys must never show under a new tenant, not even for a moment.
-        m_model->clear();
-        m_loaded = false;
+        forgetKeys();
         m_tenantId = tenant;
     }
     hideBanner();
@@ -263,12 +262,22 @@ void ApiKeysPage::onSignedIn()
 void ApiKeysPage::onSignedOut()
 {
     m_retryTimer.stop();
-    m_model->clear();
-    m_loaded = false;
+    forgetKeys();
     m_tenantId.clear();
     m_quota.reset();
     hideBanner();
     updateActions();
+}
+
+void ApiKeysPage::forgetKeys()
+{
+    m_model->clear();
+    m_loaded = false;
+    // A list still on its way, or waiting for the roles' titles, belongs to the session that ended.
+    ++m_listGeneration;
+    m_keysAwaitingRoles = {};
+    m_loading = false;
+    m_reloadQueued = false;
 }
 
 void ApiKeysPage::reload()
@@ -296,7 +305,9 @@ void ApiKeysPage::loadPage(const QString &cursor, std::shared_ptr<QList<ApiKey>>
     query.limit = kPageSize;
     auto *call = m_session->client()->listApiKeys(query, cursor);
     track(call);
-    call->onFinished(this, [this, collected](const Result<Page<ApiKey>> &result) {
+    call->onFinished(this, [this, collected, generation = m_listGeneration](const Result<Page<ApiKey>> &result) {
+        if (generation != m_listGeneration)
+            return;
         if (!result) {
             m_loading = false;
             m_reloadQueued = false;

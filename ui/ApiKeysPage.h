@@ -96,6 +96,8 @@ private:
 
     void onSignedIn();
     void onSignedOut();
+    /// Empties the table, and drops any key list still on its way, for a session that ended.
+    void forgetKeys();
     void loadPage(const QString &cursor, std::shared_ptr<QList<ApiKey>> collected);
     /// The last page is in: the keys go into the table, the first one is selected.
     void showLoadedKeys(const QList<ApiKey> &keys);
@@ -163,6 +165,9 @@ private:
     bool m_firstLoadPending = false;
     bool m_rolesLoading = false;
     std::function<void()> m_keysAwaitingRoles; ///< the first keys, shown once the roles' titles are in
+    /// Counts the sessions whose keys this page has shown: a key list asked for in an earlier one
+    /// (signed out since, or another tenant) is dropped when it arrives.
+    int m_listGeneration = 0;
     int m_inFlight = 0;
     QSet<QString> m_busyKeys; ///< keys with an action in flight: not acted on twice
     BannerKind m_banner = BannerKind::None;

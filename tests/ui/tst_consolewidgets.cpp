@@ -552,6 +552,26 @@ private Q_SLOTS:
         QTRY_COMPARE(m_server.count("POST", u"/v1/auth/logout"_s), 1);
     }
 
+    void signOut_whileTheKeysLoad_theirLateAnswerIsNotShown()
+    {
+        startSignedIn();
+        MainWindow *window = m_console->mainWindow();
+        m_server.on("GET", u"/v1/api-keys"_s, [this](const FakeServer::Request &) {
+            FakeServer::Reply reply = keyListReply(m_keys);
+            reply.delayMs = 300;
+            return reply;
+        });
+        m_server.clearRequests();
+        action(u"actionRefresh"_s)->trigger();
+        QTRY_COMPARE(m_server.count("GET", u"/v1/api-keys"_s), 1);
+        window->findChild<QAction *>(u"actionSignOut"_s)->trigger();
+        QTRY_VERIFY(visibleSignInDialog());
+        QCOMPARE(table()->model()->rowCount(), 0);
+        QTest::qWait(600); // the list has come by now
+        QCOMPARE(table()->model()->rowCount(), 0);
+        QVERIFY(!window->keysPage()->hasLoaded());
+    }
+
     void keyboardOnly_searchFilterSelectAct()
     {
         startSignedIn();
