@@ -63,7 +63,7 @@ ApiRequest frame(const QByteArray &input)
     url.setPath(QString::fromUtf8(question < 0 ? target : target.left(question)), QUrl::TolerantMode);
     if (question >= 0)
         url.setQuery(QString::fromUtf8(target.mid(question + 1)), QUrl::TolerantMode);
-    request.path = url.path();
+    request.path = url.path(QUrl::FullyEncoded);
     request.query = QUrlQuery(url);
 
     while (nextLine(&line) && !line.isEmpty()) {

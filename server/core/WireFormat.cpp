@@ -89,11 +89,12 @@ QString timestamp(qint64 msecsSinceEpoch)
 std::optional<qint64> parseTimestamp(const QString &text)
 {
     // Qt's ISO parser accepts dates without a zone (local time); an API timestamp must say its zone.
+    // RFC 3339 lets the 'T' and 'Z' be lower case and the fraction have any length (here up to 40 digits).
     static const QRegularExpression shape(QStringLiteral(
-        R"(^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$)"));
+        R"(^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,40})?([Zz]|[+-]\d{2}:\d{2})$)"));
     if (!shape.match(text).hasMatch())
         return std::nullopt;
-    QString normalized = text;
+    QString normalized = text.toUpper();
     // Qt keeps at most milliseconds: drop extra fraction digits rather than refuse them.
     static const QRegularExpression longFraction(QStringLiteral(R"((\.\d{3})\d+)"));
     normalized.replace(longFraction, QStringLiteral("\\1"));

@@ -12,7 +12,7 @@ namespace datarecs::server {
 struct ApiRequest
 {
     QByteArray method; // upper case, "GET"
-    QString path; // without the query
+    QString path; // as sent, percent-encoded, without the query
     QUrlQuery query;
     QHash<QByteArray, QByteArray> headers; // names in lower case
     QByteArray body;

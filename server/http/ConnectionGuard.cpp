@@ -12,7 +12,21 @@ namespace datarecs::server {
 
 namespace {
 constexpr char GuardProperty[] = "datarecs_connection_guard";
+
+/// A Content-Length value: decimal digits only (no sign, no spaces inside); -1 for anything else.
+qint64 contentLength(QByteArrayView value)
+{
+    if (value.isEmpty() || value.size() > 18)
+        return -1;
+    qint64 length = 0;
+    for (const char c : value) {
+        if (c < '0' || c > '9')
+            return -1;
+        length = length * 10 + (c - '0');
+    }
+    return length;
 }
+} // namespace
 
 /// One connection's watcher, a child of its socket. It is connected to readyRead before the HTTP
 /// parser, so it sees each batch of bytes first and can refuse the request before it is buffered.
@@ -140,20 +154,33 @@ private:
             refuseHeadersTooLarge();
             return {};
         }
-        qint64 declared = 0;
+        qint64 declared = -1;
         bool chunked = false;
+        bool ambiguous = false;
         for (qsizetype from = 0; from < head.size();) {
             qsizetype eol = head.indexOf('\n', from);
             if (eol < 0)
                 eol = head.size();
             const QByteArrayView line = head.sliced(from, eol - from);
             from = eol + 1;
-            if (line.size() > 15 && line.first(15).compare("content-length:", Qt::CaseInsensitive) == 0)
-                declared = qMax<qint64>(0, line.sliced(15).trimmed().toLongLong());
-            else if (line.size() > 18 && line.first(18).compare("transfer-encoding:", Qt::CaseInsensitive) == 0)
+            if (line.size() >= 15 && line.first(15).compare("content-length:", Qt::CaseInsensitive) == 0) {
+                const qint64 length = contentLength(line.sliced(15).trimmed());
+                ambiguous = ambiguous || length < 0 || (declared >= 0 && length != declared);
+                declared = length;
+            } else if (line.size() > 18 && line.first(18).compare("transfer-encoding:", Qt::CaseInsensitive) == 0) {
                 chunked = line.sliced(18).trimmed().toByteArray().toLower().contains("chunked");
+            }
         }
         m_head.clear();
+        // Where the body ends must be beyond doubt (RFC 9112 6.3): with two lengths, a length that is
+        // not a number, or a length beside chunked framing, this guard and the HTTP parser could each
+        // take a different part of the bytes for the next request.
+        if (ambiguous || (chunked && declared >= 0)) {
+            refuse(Problem::make(400, QStringLiteral("malformed-request"), QStringLiteral("The request's framing is ambiguous"),
+                                 QStringLiteral("Send one Content-Length with a decimal number, or chunked framing, "
+                                                "not both.")));
+            return {};
+        }
         if (declared > limits.maxBodyBytes) {
             refuse(Problem::payloadTooLarge(limits.maxBodyBytes));
             return {};

@@ -150,7 +150,9 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
 {
     ApiRequest api;
     api.method = methodName(request.method());
-    api.path = request.url().path();
+    // Kept percent-encoded: the router splits before decoding, and the access log and audit records
+    // then never hold a raw control character or line break from the request line.
+    api.path = request.url().path(QUrl::FullyEncoded);
     api.query = request.query();
     for (const auto &header : request.headers())
         api.headers.insert(header.first.toLower(), header.second);
@@ -180,7 +182,7 @@ void HttpServer::answerPending()
         const ApiService::Result &result = results.at(i);
         // The client may have gone while its request waited; what was done is committed and audited.
         if (p.socket && p.socket->state() == QAbstractSocket::ConnectedState) {
-            write(p.socket, result.response);
+            write(p.socket, result.response, p.method == "HEAD");
             ConnectionGuards::requestAnswered(p.socket);
         }
         if (m_accessLog) {
@@ -195,7 +197,7 @@ void HttpServer::answerPending()
     }
 }
 
-void HttpServer::write(QTcpSocket *socket, const ApiResponse &response)
+void HttpServer::write(QTcpSocket *socket, const ApiResponse &response, bool headOnly)
 {
     // One buffer and one write per answer: QHttpServerResponder writes every piece of every header
     // separately, which cost more than the rest of a small answer.
@@ -215,13 +217,15 @@ void HttpServer::write(QTcpSocket *socket, const ApiResponse &response)
     if (response.stream) {
         out += "Transfer-Encoding: chunked\r\n\r\n";
         socket->write(out);
-        new ChunkPump(response.stream, socket);
+        if (!headOnly)
+            new ChunkPump(response.stream, socket);
         return;
     }
     out += "Content-Length: ";
     out += QByteArray::number(response.body.size());
     out += "\r\n\r\n";
-    out += response.body;
+    if (!headOnly)
+        out += response.body;
     socket->write(out);
     // Sent now rather than on the next write notification: one system call instead of three.
     socket->flush();

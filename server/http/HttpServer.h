@@ -44,7 +44,8 @@ private:
         QString sourceIp;
     };
     void answerPending();
-    void write(QTcpSocket *socket, const ApiResponse &response);
+    /// \a headOnly: an answer to HEAD, whose headers describe a body that is not sent (RFC 9110 9.3.2).
+    void write(QTcpSocket *socket, const ApiResponse &response, bool headOnly);
 
     ApiService &m_service;
     bool m_accessLog = true;

@@ -7,6 +7,8 @@
 
 #include <QJsonDocument>
 
+#include <algorithm>
+
 namespace datarecs::server {
 
 std::optional<ApiResponse> JsonInput::parse(const ApiRequest &request, QJsonObject *out, bool emptyAllowed)
@@ -43,7 +45,7 @@ JsonInput::JsonInput(const QJsonObject &object, const QStringList &knownFields)
 std::optional<QString> JsonInput::string(const QString &field, bool required, int minLength, int maxLength, Text kind)
 {
     const QJsonValue value = m_object.value(field);
-    if (value.isUndefined() || value.isNull()) {
+    if (value.isUndefined()) {
         if (required)
             fail(field, QStringLiteral("is required"));
         return std::nullopt;
@@ -72,12 +74,21 @@ std::optional<QString> JsonInput::string(const QString &field, bool required, in
             return std::nullopt;
         }
     }
-    if (text.size() < minLength || text.size() > maxLength) {
+    // Characters as people count them, not UTF-16 units: an emoji is one (the contract's maxLength).
+    const qsizetype length = text.size() - std::count_if(text.cbegin(), text.cend(), [](QChar c) { return c.isLowSurrogate(); });
+    if (length < minLength || length > maxLength) {
         fail(field, minLength > 0 ? QStringLiteral("must be %1 to %2 characters").arg(minLength).arg(maxLength)
                                   : QStringLiteral("must be at most %1 characters").arg(maxLength));
         return std::nullopt;
     }
     return text;
+}
+
+std::optional<QString> JsonInput::nullableString(const QString &field, int minLength, int maxLength)
+{
+    if (m_object.value(field).isNull())
+        return std::nullopt;
+    return string(field, false, minLength, maxLength);
 }
 
 std::optional<QString> JsonInput::publicText(const QString &field, bool required, int minLength, int maxLength,

@@ -24,13 +24,14 @@ public:
     JsonInput(const QJsonObject &object, const QStringList &knownFields);
 
     bool has(const QString &field) const { return m_object.contains(field); }
-    bool isNull(const QString &field) const { return m_object.value(field).isNull(); }
 
     enum class Text { SingleLine, MultiLine };
-    /// A string field. Absent or null: nullopt (and an error when required). Surrounding white
-    /// space is trimmed before the length check.
+    /// A string field. Absent: nullopt (and an error when required); null is a wrong type. Surrounding
+    /// white space is trimmed before the length check.
     std::optional<QString> string(const QString &field, bool required, int minLength, int maxLength,
                                   Text kind = Text::SingleLine);
+    /// An optional string field that the contract lets be null: null and absent are both nullopt.
+    std::optional<QString> nullableString(const QString &field, int minLength, int maxLength);
     /// A string other people read: a key's name or description, shown to everyone who can read keys
     /// and copied into the audit log. As string(), and a key value or session token in it is refused.
     std::optional<QString> publicText(const QString &field, bool required, int minLength, int maxLength,

@@ -42,6 +42,14 @@ QString QueryInput::text(const QString &name, int maxLength)
     return value;
 }
 
+QString QueryInput::cursor()
+{
+    const auto value = raw(QStringLiteral("cursor"));
+    if (value && value->isEmpty())
+        fail(QStringLiteral("cursor"), QStringLiteral("must not be empty: leave it out for the first page"));
+    return value.value_or(QString());
+}
+
 QString QueryInput::oneOf(const QString &name, const QStringList &allowed, const QString &fallback)
 {
     const auto value = raw(name);

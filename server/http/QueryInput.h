@@ -17,6 +17,9 @@ public:
     QueryInput(const QUrlQuery &query, const QStringList &known);
 
     QString text(const QString &name, int maxLength = 200);
+    /// The cursor parameter, whatever its length (one that cannot be decoded is the route's
+    /// invalid-cursor); empty when absent, and a problem when given empty.
+    QString cursor();
     QString oneOf(const QString &name, const QStringList &allowed, const QString &fallback);
     int integer(const QString &name, int min, int max, int fallback);
     std::optional<qint64> int64(const QString &name, qint64 min);

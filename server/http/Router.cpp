@@ -1,17 +1,29 @@
 #include "Router.h"
 
+#include <QUrl>
+
 namespace datarecs::server {
 
 void Router::add(Route route) { m_routes.append(std::move(route)); }
 
 Router::Match Router::match(const QByteArray &method, const QString &path) const
 {
-    const QStringList segments = path.split(u'/');
+    // Split before decoding: "%2F" inside a segment is part of that segment (an id), never a
+    // separator, so "/v1/api-keys/key_x%2Fdisable" cannot reach the disable route.
+    QStringList segments = path.split(u'/');
+    for (QString &segment : segments) {
+        if (segment.contains(u'%'))
+            segment = QUrl::fromPercentEncoding(segment.toUtf8());
+    }
     Match result;
+    // Among the routes whose shape fits, only those with the most literal segments count: a literal
+    // path (/v1/api-keys/lookup) is not also a parameter (/v1/api-keys/{id}) for other methods.
+    qsizetype bestLiterals = -1;
     for (const Route &route : m_routes) {
         if (route.segments.size() != segments.size())
             continue;
         QStringList params;
+        qsizetype literals = 0;
         bool fits = true;
         for (qsizetype i = 0; i < segments.size() && fits; ++i) {
             const QString &pattern = route.segments.at(i);
@@ -20,18 +32,22 @@ Router::Match Router::match(const QByteArray &method, const QString &path) const
                 params.append(segments.at(i));
             } else {
                 fits = pattern == segments.at(i);
+                ++literals;
             }
         }
-        if (!fits)
+        if (!fits || literals < bestLiterals)
             continue;
+        if (literals > bestLiterals) {
+            bestLiterals = literals;
+            result = {};
+        }
         if (route.method == method) {
-            // Routes are tried in order, so literal routes registered first win over parameters.
             result.route = &route;
             result.params = params;
-            return result;
-        }
-        if (!result.allowed.contains(route.method))
+            result.allowed.clear();
+        } else if (!result.route && !result.allowed.contains(route.method)) {
             result.allowed.append(route.method);
+        }
     }
     return result;
 }

@@ -38,6 +38,7 @@ public:
     };
 
     void add(Route route);
+    /// \a path is as sent, percent-encoded; parameters come back decoded.
     Match match(const QByteArray &method, const QString &path) const;
 
 private:

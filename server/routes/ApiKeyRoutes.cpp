@@ -1,6 +1,7 @@
 #include "ApiKeyRoutes.h"
 
 #include "KeyFormat.h"
+#include "core/Redaction.h"
 #include "core/Roles.h"
 #include "core/WireFormat.h"
 #include "crypto/Random.h"
@@ -10,6 +11,7 @@
 #include "http/QueryInput.h"
 
 #include <QCryptographicHash>
+#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -20,8 +22,22 @@ namespace datarecs::server {
 namespace {
 
 constexpr qint64 Day = 24LL * 3600 * 1000;
-constexpr qint64 MaxKeyLifetime = 3LL * 366 * Day;
 const QString KeysList = QStringLiteral("api-keys");
+
+/// True for an expiry a key may be given at \a now: later than now and at most three calendar years on.
+bool acceptableExpiry(qint64 expiresAt, qint64 now)
+{
+    const qint64 latest = QDateTime::fromMSecsSinceEpoch(now, Qt::UTC).addYears(3).toMSecsSinceEpoch();
+    return expiresAt > now && expiresAt <= latest;
+}
+
+/// The first \a length UTF-16 units of \a text, one fewer rather than half of a surrogate pair.
+QString leftWhole(const QString &text, qsizetype length)
+{
+    if (text.size() > length && length > 0 && text.at(length - 1).isHighSurrogate())
+        --length;
+    return text.left(length);
+}
 
 ApiResponse keyResponse(int status, const ApiKeyRecord &key, qint64 now)
 {
@@ -85,7 +101,7 @@ std::optional<ApiKeyRecord> ApiKeyRoutes::visibleKey(RequestContext &rc, ApiResp
     if (!key || !rc.caller.sees(key->workspaceId)) {
         *notFound = Problem::notFound(QStringLiteral("No API key with this id."));
         rc.targetType = QStringLiteral("api_key");
-        rc.targetId = id.left(40);
+        rc.targetId = redactSecrets(id).left(40);
         return std::nullopt;
     }
     rc.setTarget(*key);
@@ -117,7 +133,7 @@ ApiResponse ApiKeyRoutes::list(RequestContext &rc)
     const int staleDays = query.integer(QStringLiteral("stale_days"), 1, 3650, 90);
     const int rotationDays = query.integer(QStringLiteral("rotation_days"), 1, 3650, 90);
     q.limit = query.integer(QStringLiteral("limit"), 1, 1000, 50);
-    const QString cursor = query.text(QStringLiteral("cursor"), 512);
+    const QString cursor = query.cursor();
     if (query.problem())
         return *query.problem();
     if (!rc.caller.can(Permission::ReadApiKeys))
@@ -180,11 +196,13 @@ ApiResponse ApiKeyRoutes::create(RequestContext &rc)
     if (role && !Roles::find(*role))
         input.fail(QStringLiteral("role"), QStringLiteral("must be one of: %1").arg(roleNames().join(QStringLiteral(", "))));
     spec.role = role.value_or(QString());
-    spec.workspaceId = input.string(QStringLiteral("workspace_id"), false, 1, 40).value_or(QString());
-    if (!spec.workspaceId.isEmpty() && !m_context.storage.workspaceById(rc.caller.tenantId, spec.workspaceId))
+    spec.workspaceId = input.nullableString(QStringLiteral("workspace_id"), 1, 40).value_or(QString());
+    // A workspace outside the caller's restriction does not exist for it, as an unknown one.
+    if (!spec.workspaceId.isEmpty()
+        && (!rc.caller.sees(spec.workspaceId) || !m_context.storage.workspaceById(rc.caller.tenantId, spec.workspaceId)))
         input.fail(QStringLiteral("workspace_id"), QStringLiteral("no such workspace in this tenant"));
     spec.expiresAt = input.timestamp(QStringLiteral("expires_at"));
-    if (spec.expiresAt && (*spec.expiresAt <= rc.now || *spec.expiresAt > rc.now + MaxKeyLifetime))
+    if (spec.expiresAt && !acceptableExpiry(*spec.expiresAt, rc.now))
         input.fail(QStringLiteral("expires_at"), QStringLiteral("must be in the future and within three years"));
     if (!input.ok())
         return input.problem();
@@ -326,8 +344,6 @@ ApiResponse ApiKeyRoutes::update(RequestContext &rc)
     if (!key)
         return notFound;
     JsonInput input(body, {QStringLiteral("name"), QStringLiteral("description")});
-    if (input.has(QStringLiteral("name")) && input.isNull(QStringLiteral("name")))
-        input.fail(QStringLiteral("name"), QStringLiteral("must be a string"));
     const auto name = input.publicText(QStringLiteral("name"), false, 1, 100);
     const auto description = input.publicText(QStringLiteral("description"), false, 0, 500, JsonInput::Text::MultiLine);
     if (input.ok() && !input.has(QStringLiteral("name")) && !input.has(QStringLiteral("description")))
@@ -413,12 +429,12 @@ ApiResponse ApiKeyRoutes::rotate(RequestContext &rc)
     NewKey spec;
     spec.name = input.publicText(QStringLiteral("name"), false, 1, 100)
                     .value_or(QStringLiteral("%1 (rotated %2)")
-                                  .arg(old->name.left(70), WireFormat::timestamp(rc.now).left(10)));
+                                  .arg(leftWhole(old->name, 70), WireFormat::timestamp(rc.now).left(10)));
     spec.description = input.has(QStringLiteral("description"))
         ? input.publicText(QStringLiteral("description"), false, 0, 500, JsonInput::Text::MultiLine).value_or(QString())
         : old->description;
     spec.expiresAt = input.timestamp(QStringLiteral("expires_at"));
-    if (spec.expiresAt && (*spec.expiresAt <= rc.now || *spec.expiresAt > rc.now + MaxKeyLifetime))
+    if (spec.expiresAt && !acceptableExpiry(*spec.expiresAt, rc.now))
         input.fail(QStringLiteral("expires_at"), QStringLiteral("must be in the future and within three years"));
     if (!input.ok())
         return input.problem();

@@ -64,7 +64,7 @@ bool ApiService::recordAudit(ServiceContext &context, const RequestContext &rc, 
     record.actorName = rc.caller.actorName();
     record.action = action;
     record.targetType = rc.targetType;
-    record.targetId = rc.targetId;
+    record.targetId = redactSecrets(rc.targetId); // a key value pasted where its id belongs
     record.targetName = redactSecrets(rc.targetName);
     record.workspaceId = rc.workspaceId.isEmpty() ? rc.caller.workspaceId : rc.workspaceId;
     record.outcome = outcomeOf(status);
@@ -198,7 +198,7 @@ bool ApiService::process(Job &job)
     RateLimiter limiter(m_context.storage, m_context.config.rateLimits);
     if (match.route->requiresAuth) {
         // An address that keeps presenting invalid keys is stopped before any lookup.
-        const int wait = request.header("authorization").startsWith("Bearer drk_")
+        const int wait = Authenticator::bearerCredential(request.header("authorization")).startsWith("drk_")
             ? limiter.keyRetryAfter(request.sourceIp, now)
             : 0;
         if (wait > 0) {

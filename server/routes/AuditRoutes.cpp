@@ -102,7 +102,12 @@ std::optional<ApiResponse> AuditRoutes::readFilters(RequestContext &rc, AuditQue
     q->workspaceScope = rc.caller.queryScope();
     q->apiKeyId = input.text(QStringLiteral("api_key_id"), 40);
     q->actorId = input.text(QStringLiteral("actor_id"), 40);
-    q->action = input.text(QStringLiteral("action"), 40);
+    q->action = input.oneOf(QStringLiteral("action"),
+                            {QStringLiteral("auth.login"), QStringLiteral("auth.logout"), QStringLiteral("api_key.create"),
+                             QStringLiteral("api_key.update"), QStringLiteral("api_key.enable"),
+                             QStringLiteral("api_key.disable"), QStringLiteral("api_key.rotate"),
+                             QStringLiteral("api_key.delete"), QStringLiteral("api_key.request")},
+                            {});
     q->outcome = input.oneOf(QStringLiteral("outcome"),
                              {QStringLiteral("success"), QStringLiteral("refused"), QStringLiteral("error")}, {});
     q->since = input.timestamp(QStringLiteral("since"));
@@ -127,7 +132,7 @@ ApiResponse AuditRoutes::list(RequestContext &rc)
     QueryInput input(rc.request.query, filters);
     AuditQuery q;
     const int limit = input.integer(QStringLiteral("limit"), 1, 500, 100);
-    const QString cursor = input.text(QStringLiteral("cursor"), 512);
+    const QString cursor = input.cursor();
     if (auto problem = readFilters(rc, &q, input))
         return *problem;
     const QString fingerprint = queryFingerprint(q);

@@ -40,14 +40,24 @@ Authenticator::Authenticator(ServiceContext &context)
 
 QString Authenticator::newSessionToken() { return SessionPrefix + Random::base62(SessionRandomLength); }
 
+QByteArray Authenticator::bearerCredential(const QByteArray &header)
+{
+    constexpr QByteArrayView scheme("bearer");
+    if (header.size() <= scheme.size() || QByteArrayView(header).first(scheme.size()).compare(scheme, Qt::CaseInsensitive) != 0
+        || (header.at(scheme.size()) != ' ' && header.at(scheme.size()) != '\t'))
+        return {};
+    return header.mid(scheme.size()).trimmed();
+}
+
 Authenticator::Result Authenticator::authenticate(const ApiRequest &request, qint64 now)
 {
     const QByteArray header = request.header("authorization");
     if (header.isEmpty())
         return {};
-    if (!header.startsWith("Bearer ") || header.size() > 512)
+    const QByteArray credential = bearerCredential(header);
+    if (credential.isEmpty() || header.size() > 512)
         return refused(QStringLiteral("Send the credential as 'Authorization: Bearer <value>'."), false);
-    const QString value = QString::fromLatin1(header.mid(7).trimmed());
+    const QString value = QString::fromLatin1(credential);
     if (value.startsWith(KeyFormat::prefix()))
         return fromKey(value, request, now);
     if (value.startsWith(SessionPrefix))

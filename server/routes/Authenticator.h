@@ -28,6 +28,9 @@ public:
 
     /// Session tokens: "drs_" + 43 base62 characters (256 bits).
     static QString newSessionToken();
+    /// The credential of an "Authorization: Bearer <value>" header (the scheme in any case, RFC 9110
+    /// 11.1), without surrounding spaces; empty when the header is not of that form.
+    static QByteArray bearerCredential(const QByteArray &header);
 
 private:
     Result fromKey(const QString &value, const ApiRequest &request, qint64 now);

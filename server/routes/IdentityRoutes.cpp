@@ -81,7 +81,15 @@ ApiResponse IdentityRoutes::login(RequestContext &rc)
     if (auto problem = JsonInput::parse(rc.request, &body))
         return *problem;
     JsonInput input(body, {QStringLiteral("email"), QStringLiteral("password")});
-    const auto email = input.string(QStringLiteral("email"), true, 3, 254);
+    const QJsonValue emailValue = body.value(QStringLiteral("email"));
+    if (emailValue.isUndefined())
+        input.fail(QStringLiteral("email"), QStringLiteral("is required"));
+    else if (!emailValue.isString())
+        input.fail(QStringLiteral("email"), QStringLiteral("must be a string"));
+    // Any string is tried: one that cannot be an account's email is an unknown account (401), so the
+    // answer never tells which inputs the server thinks are emails.
+    const QString typed = emailValue.toString().trimmed();
+    const QString email = typed.left(254);
     // Passwords are not trimmed or otherwise judged: only their length is bounded.
     const QJsonValue passwordValue = body.value(QStringLiteral("password"));
     if (!passwordValue.isString() || passwordValue.toString().isEmpty() || passwordValue.toString().size() > 1024)
@@ -89,7 +97,8 @@ ApiResponse IdentityRoutes::login(RequestContext &rc)
     if (!input.ok())
         return input.problem();
 
-    const std::optional<UserRecord> user = m_context.storage.userByEmail(*email);
+    const std::optional<UserRecord> user =
+        typed.isEmpty() || typed.size() > 254 ? std::nullopt : m_context.storage.userByEmail(email);
     if (user) {
         // Attempts on a known account are recorded in its tenant's audit log, where its admins look.
         rc.caller.tenantId = user->tenantId;
@@ -99,9 +108,9 @@ ApiResponse IdentityRoutes::login(RequestContext &rc)
     }
     rc.targetType = QStringLiteral("user");
     rc.targetId = user ? user->id : QString();
-    rc.targetName = email->left(254);
+    rc.targetName = email;
     RateLimiter limiter(m_context.storage, m_context.config.rateLimits);
-    if (const int wait = limiter.loginRetryAfter(*email, rc.request.sourceIp, rc.now)) {
+    if (const int wait = limiter.loginRetryAfter(email, rc.request.sourceIp, rc.now)) {
         ApiResponse refusal =
             Problem::rateLimited(wait, QStringLiteral("Too many failed sign-ins for this account or from this address."));
         ApiService::recordAudit(m_context, rc, QStringLiteral("auth.login"), refusal.status,
@@ -110,7 +119,7 @@ ApiResponse IdentityRoutes::login(RequestContext &rc)
     }
     const bool valid = PasswordHasher::verify(user ? user->passwordHash : dummyHash(), passwordValue.toString());
     if (!valid || !user) {
-        limiter.loginFailed(*email, rc.request.sourceIp, rc.now);
+        limiter.loginFailed(email, rc.request.sourceIp, rc.now);
         ApiResponse refusal = Problem::invalidCredentials();
         ApiService::recordAudit(m_context, rc, QStringLiteral("auth.login"), refusal.status,
                                 user ? QStringLiteral("wrong password") : QStringLiteral("unknown account"));

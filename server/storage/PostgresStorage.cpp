@@ -168,8 +168,22 @@ bool PostgresStorage::openConnection()
     }
     // Every timestamp is a BIGINT of milliseconds, so the session time zone cannot change a value; UTF-8
     // is what QString round-trips. Notices (CREATE TABLE IF NOT EXISTS ...) are noise in a server log.
-    return execStatement(QStringLiteral("SET client_encoding = 'UTF8'"))
-        && execStatement(QStringLiteral("SET client_min_messages = warning"));
+    if (!execStatement(QStringLiteral("SET client_encoding = 'UTF8'"))
+        || !execStatement(QStringLiteral("SET client_min_messages = warning")))
+        return false;
+    // lower() folds only ASCII letters in a database created with the C locale; ICU's collation folds
+    // them all. Without ICU (a build of PostgreSQL without it), search follows the database's locale.
+    QVariantList row;
+    if (!queryRow(QStringLiteral("SELECT COUNT(*) FROM pg_collation WHERE collname = 'und-x-icu'"), {}, 1, &row))
+        return false;
+    m_icuLower = row.value(0).toInt() > 0;
+    return true;
+}
+
+QString PostgresStorage::lowered(const QString &expression) const
+{
+    return m_icuLower ? QStringLiteral("LOWER(%1 COLLATE \"und-x-icu\")").arg(expression)
+                      : QStringLiteral("LOWER(%1)").arg(expression);
 }
 
 void PostgresStorage::disconnect()

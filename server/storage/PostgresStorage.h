@@ -54,6 +54,7 @@ protected:
     bool lockAuditChain(const QString &tenantId) override;
     bool lockMigrations() override;
     bool failedStatementAbortsTransaction() const override { return true; }
+    QString lowered(const QString &expression) const override;
     bool insertAuditRows(QList<AuditRecord> &records) override;
 
 private:
@@ -67,6 +68,7 @@ private:
     // Locks already held by the open transaction. Taking one again is harmless but costs a round trip,
     // and a bulk writer (the demo seeder) appends thousands of events to one chain per transaction.
     QSet<QPair<int, QString>> m_heldLocks;
+    bool m_icuLower = false; // lower() under ICU's root collation: every letter, whatever the database's locale
 };
 
 } // namespace datarecs::server

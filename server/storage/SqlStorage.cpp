@@ -762,11 +762,13 @@ QList<ApiKeyRecord> SqlStorage::apiKeys(const ApiKeyQuery &query)
     }
 
     if (!query.text.isEmpty()) {
-        // Lowered on both sides: PostgreSQL's LIKE is case-sensitive. SQLite's LOWER() folds ASCII only.
+        // Lowered on both sides: PostgreSQL's LIKE is case-sensitive, and SQLite's LIKE and LOWER() fold
+        // ASCII letters only ("Überwachung" would not find itself).
         const QString pattern = likeContains(query.text.toLower());
-        sql += QStringLiteral(
-            " AND (LOWER(k.name) LIKE ? ESCAPE '\\' OR LOWER(k.description) LIKE ? ESCAPE '\\'"
-            " OR LOWER(k.id) LIKE ? ESCAPE '\\' OR LOWER(k.created_by_name) LIKE ? ESCAPE '\\')");
+        sql += QStringLiteral(" AND (%1 LIKE ? ESCAPE '\\' OR %2 LIKE ? ESCAPE '\\' OR %3 LIKE ? ESCAPE '\\'"
+                              " OR %4 LIKE ? ESCAPE '\\')")
+                   .arg(lowered(QStringLiteral("k.name")), lowered(QStringLiteral("k.description")),
+                        lowered(QStringLiteral("k.id")), lowered(QStringLiteral("k.created_by_name")));
         for (int i = 0; i < 4; ++i)
             values.append(pattern);
     }

@@ -118,6 +118,8 @@ protected:
     virtual QStringList migrationStatements(int version) const;
     /// Statement that opens a transaction.
     virtual QString beginStatement() const { return QStringLiteral("BEGIN"); }
+    /// \a expression in lower case, every letter and not only ASCII ones, for case-insensitive search.
+    virtual QString lowered(const QString &expression) const { return QStringLiteral("LOWER(%1)").arg(expression); }
     /// Serialises appenders of one tenant's audit chain inside the current transaction, so two
     /// writers cannot both extend the same previous hash. SQLite already serialises writers.
     virtual bool lockAuditChain(const QString &tenantId)

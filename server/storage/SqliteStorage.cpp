@@ -33,6 +33,18 @@ void appendUtf8(QByteArray &out, const QString &value)
         to[i] = char(from[i].unicode());
     }
 }
+
+/// datarecs_lower(text): the text with every letter in lower case, as QString::toLower() does.
+void lowerUnicode(sqlite3_context *context, int, sqlite3_value **arguments)
+{
+    if (sqlite3_value_type(arguments[0]) == SQLITE_NULL) {
+        sqlite3_result_null(context);
+        return;
+    }
+    const auto *text = reinterpret_cast<const char *>(sqlite3_value_text(arguments[0]));
+    const QByteArray lowered = QString::fromUtf8(text, sqlite3_value_bytes(arguments[0])).toLower().toUtf8();
+    sqlite3_result_text(context, lowered.constData(), int(lowered.size()), SQLITE_TRANSIENT);
+}
 } // namespace
 
 SqliteStorage::SqliteStorage(const QString &dataDir)
@@ -87,11 +99,26 @@ bool SqliteStorage::openConnection()
     // bound the whole server by disk latency.
     // temp_store=MEMORY: the statement journals of a batch's multi-row writes stay in memory. On disk they
     // were files created and unlinked in /var/tmp every few dozen requests, holding copies of audit rows.
-    return pragma(QStringLiteral("PRAGMA busy_timeout = 5000")) &&
-           pragma(QStringLiteral("PRAGMA journal_mode = WAL"), QStringLiteral("wal")) &&
-           pragma(QStringLiteral("PRAGMA synchronous = NORMAL")) &&
-           pragma(QStringLiteral("PRAGMA foreign_keys = ON")) &&
-           pragma(QStringLiteral("PRAGMA temp_store = MEMORY"));
+    if (!(pragma(QStringLiteral("PRAGMA busy_timeout = 5000")) &&
+          pragma(QStringLiteral("PRAGMA journal_mode = WAL"), QStringLiteral("wal")) &&
+          pragma(QStringLiteral("PRAGMA synchronous = NORMAL")) &&
+          pragma(QStringLiteral("PRAGMA foreign_keys = ON")) &&
+          pragma(QStringLiteral("PRAGMA temp_store = MEMORY"))))
+        return false;
+    // A function of its own rather than a replaced LOWER(): the index on users' emails was built with
+    // SQLite's LOWER() and must keep meaning what it meant.
+    if (sqlite3_create_function_v2(handle(), "datarecs_lower", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                                   nullptr, &lowerUnicode, nullptr, nullptr, nullptr)
+        != SQLITE_OK) {
+        setError(QStringLiteral("cannot add datarecs_lower to SQLite: %1").arg(QString::fromUtf8(sqlite3_errmsg(handle()))));
+        return false;
+    }
+    return true;
+}
+
+QString SqliteStorage::lowered(const QString &expression) const
+{
+    return QStringLiteral("datarecs_lower(%1)").arg(expression);
 }
 
 bool SqliteStorage::pragma(const QString &statement, const QString &expected)

@@ -28,6 +28,7 @@ protected:
     bool openConnection() override;
     QString autoIdColumn() const override;
     QString blobType() const override;
+    QString lowered(const QString &expression) const override;
     QString beginStatement() const override;
     bool selectAuditRows(const QString &sql, const QVariantList &values, QList<AuditRecord> *out) override;
     bool insertAuditRows(QList<AuditRecord> &records) override;

@@ -5,9 +5,12 @@
 
 #include <KeyFormat.h>
 
+#include <QDateTime>
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QRandomGenerator>
 #include <QSet>
+#include <QTcpSocket>
 
 using namespace e2e;
 
@@ -187,6 +190,16 @@ private slots:
         add("patch: name of 101 characters", "PATCH", one, QJsonDocument(QJsonObject{{QStringLiteral("name"), name101}}).toJson(), 400,
             "validation-failed", "name");
         add("patch: name is null", "PATCH", one, "{\"name\":null}", 400, "validation-failed", "name");
+        // Null is not a string: only workspace_id and expires_at may be null (no restriction, no expiry).
+        add("patch: description is null", "PATCH", one, "{\"description\":null}", 400, "validation-failed", "description");
+        add("create: description is null", "POST", keys, "{\"name\":\"x\",\"role\":\"workspace_viewer\",\"description\":null}", 400,
+            "validation-failed", "description");
+        add("rotate: name is null", "POST", QStringLiteral("/v1/api-keys/{key}/rotate"), "{\"name\":null}", 400, "validation-failed",
+            "name");
+        add("create: expires_at beyond three years", "POST", keys,
+            "{\"name\":\"x\",\"role\":\"workspace_viewer\",\"expires_at\":\""
+                + QDateTime::currentDateTimeUtc().addYears(3).addDays(2).toString(Qt::ISODate).toLatin1() + "\"}",
+            400, "validation-failed", "expires_at");
         add("patch: truncated JSON", "PATCH", one, "{\"name\":", 400, "invalid-json");
         add("patch: array", "PATCH", one, "[\"name\"]", 400, "invalid-json");
         add("rotate: unknown field", "POST", QStringLiteral("/v1/api-keys/{key}/rotate"), "{\"role\":\"owner\"}", 400, "validation-failed",
@@ -199,6 +212,9 @@ private slots:
         QTest::newRow("login: missing password") << QByteArray("POST") << QStringLiteral("/v1/auth/login") << QStringLiteral("none")
                                                  << QByteArray("{\"email\":\"owner@acme.test\"}") << 400 << QStringLiteral("validation-failed")
                                                  << QStringLiteral("password");
+        QTest::newRow("login: email is a number") << QByteArray("POST") << QStringLiteral("/v1/auth/login") << QStringLiteral("none")
+                                                  << QByteArray("{\"email\":5,\"password\":\"x\"}") << 400
+                                                  << QStringLiteral("validation-failed") << QStringLiteral("email");
         QTest::newRow("login: not an object") << QByteArray("POST") << QStringLiteral("/v1/auth/login") << QStringLiteral("none")
                                               << QByteArray("[]") << 400 << QStringLiteral("invalid-json") << QString();
         QTest::newRow("login: truncated JSON") << QByteArray("POST") << QStringLiteral("/v1/auth/login") << QStringLiteral("none")
@@ -384,6 +400,9 @@ private slots:
         QTest::newRow("GET /v1/api-keys/{id}/disable") << QByteArray("GET") << QStringLiteral("/v1/api-keys/{key}/disable") << QByteArray("POST");
         QTest::newRow("DELETE /v1/api-keys/{id}/rotate") << QByteArray("DELETE") << QStringLiteral("/v1/api-keys/{key}/rotate") << QByteArray("POST");
         QTest::newRow("POST /v1/audit-events") << QByteArray("POST") << QStringLiteral("/v1/audit-events") << QByteArray("GET");
+        // A literal path is not also an id: "lookup" has POST only, whatever /v1/api-keys/{id} has.
+        QTest::newRow("GET /v1/api-keys/lookup") << QByteArray("GET") << QStringLiteral("/v1/api-keys/lookup") << QByteArray("POST");
+        QTest::newRow("DELETE /v1/api-keys/lookup") << QByteArray("DELETE") << QStringLiteral("/v1/api-keys/lookup") << QByteArray("POST");
         QTest::newRow("POST /v1/quota") << QByteArray("POST") << QStringLiteral("/v1/quota") << QByteArray("GET");
     }
 
@@ -434,6 +453,12 @@ private slots:
         row("/v1/audit-events?outcome=maybe", "invalid-parameter");
         row("/v1/audit-events?after_id=abc", "invalid-parameter");
         row("/v1/audit-events/export?format=xml", "invalid-parameter");
+        row("/v1/audit-events?action=no_such_action", "invalid-parameter");
+        row("/v1/audit-events/export?format=csv&action=api_key.nope", "invalid-parameter");
+        row("/v1/api-keys?cursor=", "invalid-parameter");
+        row("/v1/audit-events?cursor=", "invalid-parameter");
+        row("/v1/api-keys?stale_days=3651", "invalid-parameter");
+        QTest::newRow("over-long cursor") << QStringLiteral("/v1/api-keys?cursor=") + QString(600, u'A') << QStringLiteral("invalid-cursor");
         row("/v1/audit-events/export?format=csv&since=yesterday", "invalid-parameter");
     }
 
@@ -557,6 +582,171 @@ private slots:
         E2E_VERIFY_EMPTY(problemMismatch(raw.response, 400, slug));
     }
 
+    // --- what a path, a header or a text holds ------------------------------------------------------
+
+    void keyValuePastedAsAnId_isNotKeptInTheAuditLog()
+    {
+        const CreatedKey key = api().createKey(m_owner, QStringLiteral("workspace_viewer"));
+        E2E_RETURN_IF_FAILED();
+        m_made << key.id;
+        E2E_EXPECT_PROBLEM(direct("DELETE", QStringLiteral("/v1/api-keys/") + key.secret, m_owner), 404, "not-found");
+        E2E_EXPECT_PROBLEM(direct("POST", QStringLiteral("/v1/api-keys/") + key.secret + QStringLiteral("/disable"), m_owner),
+                           404, "not-found");
+        const Response events = direct("GET", QStringLiteral("/v1/audit-events?limit=20"), m_owner);
+        E2E_EXPECT(events, 200);
+        QVERIFY2(!events.body.contains(key.secret.toLatin1()), qPrintable(events.describe()));
+        QVERIFY2(!events.body.contains(key.secret.left(20).toLatin1()), qPrintable(events.describe()));
+        const Response csv = direct("GET", QStringLiteral("/v1/audit-events/export?format=csv&action=api_key.delete"), m_owner);
+        E2E_EXPECT(csv, 200);
+        QVERIFY(!csv.body.contains(key.secret.left(20).toLatin1()));
+        // The key still works: pasting it where an id goes did nothing to it.
+        E2E_EXPECT(direct("GET", QStringLiteral("/v1/me"), key.secret), 200);
+    }
+
+    void encodedSlash_isPartOfTheId_notAPathSeparator()
+    {
+        const CreatedKey key = api().createKey(m_owner, QStringLiteral("workspace_viewer"));
+        E2E_RETURN_IF_FAILED();
+        m_made << key.id;
+        // One segment, "key_.../disable": a key id that POST does not apply to, and that no key has.
+        E2E_EXPECT_PROBLEM(direct("POST", QStringLiteral("/v1/api-keys/") + key.id + QStringLiteral("%2Fdisable"), m_owner), 405,
+                           "method-not-allowed");
+        E2E_EXPECT_PROBLEM(direct("DELETE", QStringLiteral("/v1/api-keys/") + key.id + QStringLiteral("%2Fdisable"), m_owner), 404,
+                           "not-found");
+        E2E_EXPECT_PROBLEM(direct("GET", QStringLiteral("/v1/api-keys%2F") + key.id, m_owner), 404, "not-found");
+        const Response after = direct("GET", QStringLiteral("/v1/api-keys/") + key.id, m_owner);
+        E2E_EXPECT(after, 200);
+        QCOMPARE(after.json().value(QStringLiteral("status")).toString(), QStringLiteral("enabled"));
+    }
+
+    void encodedLineBreakInAPath_cannotForgeAnAccessLogLine()
+    {
+        const QString forged = QStringLiteral("2026-01-01T00:00:00.000Z DELETE /v1/api-keys/key_forged 204");
+        E2E_EXPECT_PROBLEM(direct("GET", QStringLiteral("/v1/x%0A") + QString::fromLatin1(QUrl::toPercentEncoding(forged)), m_owner),
+                           404, "not-found");
+        QTRY_VERIFY(m_env.server.serverLog().contains("/v1/x%0A"));
+        QVERIFY2(!m_env.server.serverLog().contains("\n" + forged.toLatin1()),
+                 m_env.server.serverLog().right(2000).constData());
+    }
+
+    void bearerScheme_inAnyCaseAndSpacing_isAccepted()
+    {
+        for (const QByteArray &prefix : {QByteArray("bearer "), QByteArray("BEARER "), QByteArray("Bearer   ")}) {
+            Request r;
+            r.path = QStringLiteral("/v1/me");
+            r.route = Route::Direct;
+            r.headers = {{"Authorization", prefix + m_keySecret.toLatin1()}};
+            E2E_EXPECT(http().send(r), 200);
+        }
+        Request noSpace;
+        noSpace.path = QStringLiteral("/v1/me");
+        noSpace.route = Route::Direct;
+        noSpace.headers = {{"Authorization", "Bearer" + m_keySecret.toLatin1()}};
+        E2E_EXPECT_PROBLEM(http().send(noSpace), 401, "invalid-token");
+    }
+
+    void login_withTextThatCannotBeAnEmail_isWrongCredentials()
+    {
+        for (const QString &email : {QStringLiteral("a"), QString(), QString(300, u'x') + QStringLiteral("@acme.test"),
+                                     QStringLiteral("owner@acme.test\u0001")}) {
+            const QByteArray body =
+                QJsonDocument(QJsonObject{{QStringLiteral("email"), email}, {QStringLiteral("password"), QStringLiteral("x")}})
+                    .toJson(QJsonDocument::Compact);
+            E2E_EXPECT_PROBLEM(direct("POST", QStringLiteral("/v1/auth/login"), {}, &body), 401, "invalid-credentials");
+        }
+    }
+
+    void anyRfc3339Form_isAccepted()
+    {
+        const QString when = QDateTime::currentDateTimeUtc().addDays(30).toString(QStringLiteral("yyyy-MM-dd't'HH:mm:ss.zzz123456'z'"));
+        const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("name"), QStringLiteral("lower-case expiry")},
+                                                          {QStringLiteral("role"), QStringLiteral("workspace_viewer")},
+                                                          {QStringLiteral("expires_at"), when}})
+                                    .toJson(QJsonDocument::Compact);
+        const Response created = direct("POST", QStringLiteral("/v1/api-keys"), m_owner, &body);
+        E2E_EXPECT(created, 201);
+        const QJsonObject key = created.json().value(QStringLiteral("api_key")).toObject();
+        m_made << key.value(QStringLiteral("id")).toString();
+        QCOMPARE(key.value(QStringLiteral("expires_at")).toString().left(23), when.toUpper().left(23));
+        E2E_EXPECT(direct("GET", QStringLiteral("/v1/audit-events?limit=1&since=2026-01-01t00:00:00z"), m_owner), 200);
+        // Three calendar years ahead, to the day, is still allowed.
+        const QByteArray atLimit = QJsonDocument(QJsonObject{
+                                                     {QStringLiteral("name"), QStringLiteral("three years")},
+                                                     {QStringLiteral("role"), QStringLiteral("workspace_viewer")},
+                                                     {QStringLiteral("expires_at"),
+                                                      QDateTime::currentDateTimeUtc().addYears(3).addSecs(-60).toString(Qt::ISODate)}})
+                                       .toJson(QJsonDocument::Compact);
+        const Response three = direct("POST", QStringLiteral("/v1/api-keys"), m_owner, &atLimit);
+        E2E_EXPECT(three, 201);
+        m_made << three.json().value(QStringLiteral("api_key")).toObject().value(QStringLiteral("id")).toString();
+    }
+
+    void lengths_countCharacters_notUtf16Units()
+    {
+        const QString key = QString::fromUcs4(U"\U0001F511");
+        QString hundred;
+        for (int i = 0; i < 100; ++i)
+            hundred += key;
+        auto create = [&](const QString &name) {
+            const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("name"), name},
+                                                              {QStringLiteral("role"), QStringLiteral("workspace_viewer")}})
+                                        .toJson(QJsonDocument::Compact);
+            return direct("POST", QStringLiteral("/v1/api-keys"), m_owner, &body);
+        };
+        const Response ok = create(hundred);
+        E2E_EXPECT(ok, 201);
+        m_made << ok.json().value(QStringLiteral("api_key")).toObject().value(QStringLiteral("id")).toString();
+        const Response tooLong = create(hundred + key);
+        E2E_VERIFY_EMPTY(problemMismatch(tooLong, 400, QStringLiteral("validation-failed")));
+        E2E_VERIFY_EMPTY(errorsMismatch(tooLong, QStringLiteral("name")));
+    }
+
+    void rotation_ofANameEndingInAnEmoji_keepsTheEmojiWhole()
+    {
+        const QString name = QString(69, u'a') + QString::fromUcs4(U"\U0001F600");
+        const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("name"), name},
+                                                          {QStringLiteral("role"), QStringLiteral("workspace_viewer")}})
+                                    .toJson(QJsonDocument::Compact);
+        const Response created = direct("POST", QStringLiteral("/v1/api-keys"), m_owner, &body);
+        E2E_EXPECT(created, 201);
+        const QString id = created.json().value(QStringLiteral("api_key")).toObject().value(QStringLiteral("id")).toString();
+        m_made << id;
+        const Response rotated = direct("POST", QStringLiteral("/v1/api-keys/") + id + QStringLiteral("/rotate"), m_owner);
+        E2E_EXPECT(rotated, 201);
+        const QString newName = rotated.json().value(QStringLiteral("api_key")).toObject().value(QStringLiteral("name")).toString();
+        m_made << rotated.json().value(QStringLiteral("api_key")).toObject().value(QStringLiteral("id")).toString();
+        QVERIFY2(QStringView(newName).isValidUtf16(), qPrintable(newName));
+        QVERIFY2(newName.startsWith(QString(69, u'a') + QStringLiteral(" (rotated ")), qPrintable(newName));
+    }
+
+    void restrictedKey_namingAWorkspaceItCannotSee_isTheSameAsAnUnknownOne()
+    {
+        const QList<QJsonObject> workspaces = api().workspaces(m_owner);
+        QVERIFY(workspaces.size() >= 2);
+        const QString own = workspaces.at(0).value(QStringLiteral("id")).toString();
+        const QString other = workspaces.at(1).value(QStringLiteral("id")).toString();
+        const QByteArray adminBody = QJsonDocument(QJsonObject{{QStringLiteral("name"), QStringLiteral("restricted admin")},
+                                                               {QStringLiteral("role"), QStringLiteral("admin")},
+                                                               {QStringLiteral("workspace_id"), own}})
+                                         .toJson(QJsonDocument::Compact);
+        const Response admin = direct("POST", QStringLiteral("/v1/api-keys"), m_owner, &adminBody);
+        E2E_EXPECT(admin, 201);
+        m_made << admin.json().value(QStringLiteral("api_key")).toObject().value(QStringLiteral("id")).toString();
+        const QString restricted = admin.json().value(QStringLiteral("secret")).toString();
+        auto createIn = [&](const QString &workspace) {
+            const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("name"), QStringLiteral("x")},
+                                                              {QStringLiteral("role"), QStringLiteral("workspace_viewer")},
+                                                              {QStringLiteral("workspace_id"), workspace}})
+                                        .toJson(QJsonDocument::Compact);
+            return direct("POST", QStringLiteral("/v1/api-keys"), restricted, &body);
+        };
+        const Response hidden = createIn(other);
+        const Response unknown = createIn(QStringLiteral("ws_0000000000000000"));
+        E2E_VERIFY_EMPTY(problemMismatch(hidden, 400, QStringLiteral("validation-failed")));
+        E2E_VERIFY_EMPTY(problemMismatch(unknown, 400, QStringLiteral("validation-failed")));
+        QCOMPARE(hidden.json().value(QStringLiteral("errors")), unknown.json().value(QStringLiteral("errors")));
+    }
+
     // --- broken HTTP --------------------------------------------------------------------------------
 
     void malformedHttp_doesNotHurtTheServer_data()
@@ -586,6 +776,40 @@ private slots:
         if (raw.response.status >= 400 && raw.response.header("content-type").startsWith("application/problem+json"))
             QVERIFY2(raw.response.json().value(QStringLiteral("status")).toInt() == raw.response.status, qPrintable(raw.response.describe()));
         QVERIFY2(m_env.server.serverRunning(), qPrintable(QString::fromUtf8(m_env.server.serverLog().right(3000))));
+        E2E_EXPECT(direct("GET", QStringLiteral("/v1/health"), {}), 200);
+    }
+
+    void headAnswer_hasNoBody_andTheConnectionServesTheNextRequest()
+    {
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, m_env.server.serverPort());
+        QVERIFY(socket.waitForConnected(5000));
+        socket.write("HEAD /v1/health HTTP/1.1\r\nHost: x\r\n\r\nGET /v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        QByteArray answer;
+        QElapsedTimer clock;
+        clock.start();
+        while (socket.state() == QAbstractSocket::ConnectedState && clock.elapsed() < 10000) {
+            socket.waitForReadyRead(100);
+            answer += socket.readAll();
+        }
+        answer += socket.readAll();
+        // The first answer's head is followed at once by the second answer.
+        const qsizetype firstHeadEnd = answer.indexOf("\r\n\r\n");
+        QVERIFY2(answer.startsWith("HTTP/1.1 ") && firstHeadEnd > 0, answer.constData());
+        QVERIFY2(answer.mid(firstHeadEnd + 4).startsWith("HTTP/1.1 200"), answer.constData());
+        QVERIFY2(answer.endsWith("}") || answer.endsWith("}\n"), answer.constData());
+    }
+
+    void conflictingContentLengths_areRefused()
+    {
+        const QByteArray twoLengths = "POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                      "Content-Length: 2\r\nContent-Length: 40\r\n\r\n{}GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n";
+        const RawResponse raw = rawExchange(m_env.server.serverPort(), twoLengths, 5000);
+        E2E_VERIFY_EMPTY(problemMismatch(raw.response, 400, QStringLiteral("malformed-request")));
+        const QByteArray both = "POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                "Content-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n";
+        E2E_VERIFY_EMPTY(problemMismatch(rawExchange(m_env.server.serverPort(), both, 5000).response, 400,
+                                         QStringLiteral("malformed-request")));
         E2E_EXPECT(direct("GET", QStringLiteral("/v1/health"), {}), 200);
     }
 

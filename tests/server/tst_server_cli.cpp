@@ -314,6 +314,13 @@ private slots:
         const Reply keyBlocked = send("GET", url + QStringLiteral("/v1/me"), {}, wrongKey);
         QCOMPARE(keyBlocked.status, 429);
         QVERIFY(keyBlocked.retryAfter.toInt() > 0);
+        // However the scheme is spelled, the key is checked and the address is still stopped.
+        QCOMPARE(send("GET", url + QStringLiteral("/v1/me"), {}, "  " + wrongKey).status, 429);
+        const QByteArray lowerCase = raw(QUrl(url).port(),
+                                         "GET /v1/me HTTP/1.1\r\nHost: x\r\nAuthorization: bearer " + wrongKey
+                                             + "\r\nConnection: close\r\n\r\n",
+                                         5000);
+        QVERIFY2(lowerCase.startsWith("HTTP/1.1 429"), lowerCase.constData());
         // Sessions from the same address are not key guesses and still work.
         QCOMPARE(send("GET", url + QStringLiteral("/v1/me"), {}, adminToken).status, 200);
 

@@ -88,6 +88,14 @@ private slots:
         QVERIFY(!missing.route);
         QVERIFY(missing.allowed.isEmpty());
         QVERIFY(!router.match("GET", QStringLiteral("/v1/api-keys//")).route);
+        // The literal path has only its own methods, not those of the parameter beside it.
+        const Router::Match getLookup = router.match("GET", QStringLiteral("/v1/api-keys/lookup"));
+        QVERIFY(!getLookup.route);
+        QCOMPARE(getLookup.allowed, QByteArrayList{"POST"});
+        // An encoded slash stays inside its segment, which comes back decoded.
+        const Router::Match encoded = router.match("GET", QStringLiteral("/v1/api-keys/key_abc%2Fnope"));
+        QVERIFY(encoded.route);
+        QCOMPARE(encoded.params, QStringList{QStringLiteral("key_abc/nope")});
     }
 
     void cursor_replayedUnderOtherFiltersOrListIsRefused()

@@ -382,7 +382,8 @@ private slots:
             k.workspaceId = analytics.id;
             k.createdByName = QStringLiteral("Ben Ortiz");
         }));
-        QVERIFY(add(QStringLiteral("fresh, never used"), Now - 5 * Day, [](ApiKeyRecord &) {}));
+        QVERIFY(add(QStringLiteral("fresh, never used"), Now - 5 * Day,
+                    [](ApiKeyRecord &k) { k.description = QStringLiteral("Überwachung der ÉTATS"); }));
         QVERIFY(add(QStringLiteral("Deploy 100%_done"), Now - 6 * Day, [](ApiKeyRecord &) {}));
         QVERIFY(add(QStringLiteral("Deploy 1000 done"), Now - 7 * Day, [](ApiKeyRecord &) {}));
 
@@ -425,6 +426,10 @@ private slots:
         QCOMPARE(search(QStringLiteral("ben ortiz")), QStringList{QStringLiteral("forgotten")});
         QCOMPARE(search(keys.at(1).id.mid(5, 8).toLower()), QStringList{QStringLiteral("disabled")});
         QVERIFY(search(QStringLiteral("\\")).isEmpty());
+        // Letters beyond ASCII match in either case too, as they do in the console's own filter.
+        for (const QString &text : {QStringLiteral("Überwachung"), QStringLiteral("überwachung"),
+                                    QStringLiteral("ÜBERWACHUNG"), QStringLiteral("états")})
+            QCOMPARE(search(text), QStringList{QStringLiteral("fresh, never used")});
 
         QCOMPARE(list([&](ApiKeyQuery &q) { q.workspaceId = analytics.id; }),
                  sorted({QStringLiteral("active"), QStringLiteral("forgotten")}));
