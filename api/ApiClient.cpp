@@ -48,6 +48,12 @@ std::optional<ApiError> checkKeyId(const QString &id)
 {
     static const QRegularExpression shape(u"^key_[0-9A-Za-z]{16}$"_s);
     if (shape.match(id).hasMatch()) return std::nullopt;
+    // A key value pasted where its id belongs must not be echoed back into a terminal or a CI log.
+    if (KeyFormat::containsCredential(id))
+        return ApiError(ApiError::Kind::InvalidInput,
+                        QCoreApplication::translate("ApiClient", "That is a secret value (an API key or session "
+                                                                 "token), not an API key id; it was not sent. Ids "
+                                                                 "look like key_ followed by 16 letters and digits."));
     return ApiError(ApiError::Kind::InvalidInput,
                     QCoreApplication::translate("ApiClient", "\"%1\" is not an API key id: ids look like "
                                                              "key_ followed by 16 letters and digits.")

@@ -127,7 +127,8 @@ void ApiJob::onReplyFinished()
 {
     QNetworkReply *reply = m_reply;
     if (!reply) return;
-    if (m_request.sink && !m_cancelRequested) onReadyRead(); // the last bytes may come with finished() alone
+    // The last bytes may come with finished() alone; after a failed write the reply is aborted, not read.
+    if (m_request.sink && !m_cancelRequested && m_sinkError.isEmpty()) onReadyRead();
     m_reply = nullptr;
     reply->deleteLater();
 

@@ -5,6 +5,8 @@
 
 #include <QJsonArray>
 
+#include <functional>
+
 using namespace Qt::StringLiterals;
 
 namespace datarecs::cli::AccountCommands {
@@ -16,21 +18,38 @@ QString tr(const char *text)
     return QCoreApplication::translate("AccountCommands", text);
 }
 
-void storeSession(Context &ctx, const LoginResult &login);
+void storeSession(Context &ctx, const LoginResult &login, const QString &oldToken, const QString &oldAccount);
 
-void signIn(Context &ctx, const QString &email, const QString &password)
+void signIn(Context &ctx, const QString &email, const QString &password, const QString &oldToken,
+            const QString &oldAccount)
 {
     ApiCall<LoginResult> *call = ctx.client.login(email, password);
-    call->onFinished(&ctx, [&ctx](const Result<LoginResult> &r) {
+    call->onFinished(&ctx, [&ctx, oldToken, oldAccount](const Result<LoginResult> &r) {
         if (!r) return ctx.fail(r.error());
-        storeSession(ctx, r.value());
+        storeSession(ctx, r.value(), oldToken, oldAccount);
     });
 }
 
-void storeSession(Context &ctx, const LoginResult &login)
+/// Ends the session that a new login on the same server replaces: the profile keeps one account per
+/// server, so the old session would otherwise stay valid on the server, and (for another account) in
+/// the keychain, where no logout could reach it any more. Best effort: the new session is kept anyway.
+void endReplacedSession(Context &ctx, const QString &oldToken, const QString &oldAccount, const QString &newAccount,
+                        std::function<void()> then)
+{
+    auto forget = [&ctx, oldAccount, newAccount, then] {
+        if (oldAccount == newAccount) return then(); // its entry now holds the new session
+        CredentialJob *remove = ctx.credentials.remove(ctx.server, oldAccount);
+        QObject::connect(remove, &CredentialJob::finished, &ctx, then);
+    };
+    if (oldToken.isEmpty()) return forget();
+    ctx.client.setCredential(oldToken);
+    ctx.client.logout()->onFinished(&ctx, [forget](const Result<NoContent> &) { forget(); });
+}
+
+void storeSession(Context &ctx, const LoginResult &login, const QString &oldToken, const QString &oldAccount)
 {
     CredentialJob *job = ctx.credentials.write(ctx.server, login.user.email, login.token);
-    QObject::connect(job, &CredentialJob::finished, &ctx, [&ctx, job, login] {
+    QObject::connect(job, &CredentialJob::finished, &ctx, [&ctx, job, login, oldToken, oldAccount] {
         if (job->status() != CredentialJob::Status::Ok) {
             // Keep nothing: end the session the server just opened, then say why.
             ctx.client.setCredential(login.token);
@@ -50,7 +69,23 @@ void storeSession(Context &ctx, const LoginResult &login)
         Terminal::err(tr("Signed in to %1 as %2 <%3>; the session is kept in the system keychain until %4.\n")
                           .arg(ctx.server.toString(), login.user.name, login.user.email,
                                Context::tableTime(login.expiresAt) + u" UTC"_s));
-        ctx.done();
+        if (oldAccount.isEmpty()) return ctx.done();
+        endReplacedSession(ctx, oldToken, oldAccount, login.user.email, [&ctx, oldAccount] {
+            Terminal::err(tr("The previous session on this server (%1) was ended.\n").arg(oldAccount));
+            ctx.done();
+        });
+    });
+}
+
+/// Signs in, after reading the session this login will replace (if any), while it is still stored.
+void signInReplacing(Context &ctx, const QString &email, const QString &password)
+{
+    const std::optional<Profile> previous = ctx.profiles.find(ctx.server);
+    if (!previous) return signIn(ctx, email, password, {}, {});
+    CredentialJob *read = ctx.credentials.read(ctx.server, previous->account);
+    QObject::connect(read, &CredentialJob::finished, &ctx, [&ctx, read, previous, email, password] {
+        const QString oldToken = read->status() == CredentialJob::Status::Ok ? read->secret() : QString();
+        signIn(ctx, email, password, oldToken, previous->account);
     });
 }
 
@@ -77,7 +112,7 @@ void login(Context &ctx)
         if (!password || password->isEmpty())
             return ctx.fail(Usage,
                             tr("No password given: type it when asked, or give it on standard input."));
-        signIn(ctx, email, *password);
+        signInReplacing(ctx, email, *password);
     });
 }
 

@@ -84,7 +84,8 @@ void fetchPages(Context &ctx, ApiKeyQuery query, QString cursor, QList<ApiKey> a
     });
 }
 
-void printCreated(Context &ctx, const CreatedApiKey &created)
+/// Prints a new key and its value; false (the command has failed) when the value could not be written.
+bool printCreated(Context &ctx, const CreatedApiKey &created)
 {
     QList<Output::Field> fields = fieldsOf(created.apiKey);
     QJsonObject json{
@@ -99,18 +100,43 @@ void printCreated(Context &ctx, const CreatedApiKey &created)
         const QString note = tr("\nThis key replaces %1, which stays enabled: once every system uses the new "
                                 "value, run 'datarecs api-key disable --api-key-id %1', then delete it.\n")
                                  .arg(created.replaces->id);
-        valueAlone ? Terminal::err(note) : Terminal::out(note);
+        if (valueAlone)
+            Terminal::err(note);
+        else
+            Terminal::out(note); // a failed write shows when the value is written below
     }
-    if (valueAlone) {
-        Terminal::out(created.secret + u'\n');
+    const bool written = valueAlone
+        ? Terminal::out(created.secret + u'\n')
+        : Terminal::out(tr("\nKey value (shown only this once; store it in your secret manager now):\n\n  %1\n\n")
+                            .arg(created.secret));
+    if (!written) {
+        // The server has the key but nobody has its value: say so rather than exit 0 over a lost key.
+        ctx.fail(Failure, tr("API key %1 was created, but its value could not be written to standard output (%2), "
+                             "and it cannot be shown again. Delete it ('datarecs api-key delete --api-key-id %1') "
+                             "and create another.")
+                              .arg(created.apiKey.id, Terminal::stdoutError()));
+        return false;
+    }
+    if (valueAlone)
         Terminal::err(
             tr("The key value was written to standard output. It cannot be shown again: store it in "
                "your secret manager now.\n"));
-    } else {
-        Terminal::out(
-            tr("\nKey value (shown only this once; store it in your secret manager now):\n\n  %1\n\n")
-                .arg(created.secret));
+    return true;
+}
+
+/// False (the command has failed) when --name or --description is longer than the server takes: said
+/// here, before a body of that size is refused as too large or cut off in transit.
+bool textsFit(Context &ctx)
+{
+    const struct { QString option; qsizetype limit; } limits[] = {{u"name"_s, 100}, {u"description"_s, 500}};
+    for (const auto &[option, limit] : limits) {
+        const qsizetype characters = QStringView(ctx.args.value(option).trimmed()).toUcs4().size();
+        if (characters > limit) {
+            ctx.fail(Usage, tr("--%1 has %2 characters; the most is %3.").arg(option).arg(characters).arg(limit));
+            return false;
+        }
     }
+    return true;
 }
 
 std::optional<QDateTime> optionalWhen(Context &ctx, const QString &option, bool &ok)
@@ -212,6 +238,7 @@ void create(Context &ctx)
     if (key.name.trimmed().isEmpty() || key.role.isEmpty())
         return ctx.fail(Usage, tr("A key needs --name and --role (see 'datarecs roles').") + u'\n' +
                                    ctx.args.helpHint());
+    if (!textsFit(ctx)) return;
     bool ok = true;
     key.expiresAt = optionalWhen(ctx, u"expires"_s, ok);
     if (!ok) return;
@@ -219,8 +246,8 @@ void create(Context &ctx)
     ctx.client.createApiKey(key, ApiClient::newIdempotencyKey())
         ->onFinished(&ctx, [&ctx](const Result<CreatedApiKey> &r) {
             if (!r) return ctx.fail(r.error());
-            printCreated(ctx, r.value());
-            ctx.done();
+            if (printCreated(ctx, r.value()))
+                ctx.done();
         });
 }
 
@@ -233,6 +260,7 @@ void update(Context &ctx)
     if (ctx.args.isSet(u"description"_s)) description = ctx.args.value(u"description"_s);
     if (!name && !description)
         return ctx.fail(Usage, tr("Nothing to change: pass --name and/or --description."));
+    if (!textsFit(ctx)) return;
     finishWithKey(ctx, ctx.client.updateApiKey(*id, name, description),
                   [](const ApiKey &k) { return tr("Updated API key %1 (%2).").arg(k.id, k.name); });
 }
@@ -309,14 +337,15 @@ void rotate(Context &ctx)
     RotateOptions options;
     if (ctx.args.isSet(u"name"_s)) options.name = ctx.args.value(u"name"_s);
     if (ctx.args.isSet(u"description"_s)) options.description = ctx.args.value(u"description"_s);
+    if (!textsFit(ctx)) return;
     bool ok = true;
     options.expiresAt = optionalWhen(ctx, u"expires"_s, ok);
     if (!ok) return;
     ctx.client.rotateApiKey(*id, options, ApiClient::newIdempotencyKey())
         ->onFinished(&ctx, [&ctx](const Result<CreatedApiKey> &r) {
             if (!r) return ctx.fail(r.error());
-            printCreated(ctx, r.value());
-            ctx.done();
+            if (printCreated(ctx, r.value()))
+                ctx.done();
         });
 }
 

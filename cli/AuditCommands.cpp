@@ -3,6 +3,7 @@
 #include "AuditExportToFile.h"
 #include "Context.h"
 #include "InterruptWatcher.h"
+#include "KeyFormat.h"
 #include "Terminal.h"
 
 #include <QElapsedTimer>
@@ -31,6 +32,14 @@ std::optional<AuditQuery> readFilters(Context &ctx)
     q.apiKeyId = ctx.args.value(u"api-key-id"_s);
     q.actorId = ctx.args.value(u"actor"_s);
     q.action = ctx.args.value(u"action"_s);
+    for (const QString &name : {u"api-key-id"_s, u"actor"_s}) {
+        if (KeyFormat::containsCredential(ctx.args.value(name))) {
+            ctx.fail(Usage, tr("--%1 holds a secret value (an API key or session token), not an id; it was not "
+                               "sent. Ids look like key_... or usr_....")
+                                .arg(name));
+            return std::nullopt;
+        }
+    }
     q.outcome = ctx.args.value(u"outcome"_s);
     if (!q.outcome.isEmpty() && q.outcome != u"success" && q.outcome != u"refused" && q.outcome != u"error") {
         ctx.fail(Usage, tr("--outcome must be success, refused or error."));

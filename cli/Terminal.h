@@ -13,7 +13,10 @@ bool stdinIsTty();
 bool stdoutIsTty();
 bool stderrIsTty();
 
-void out(const QString &text); ///< to stdout, as UTF-8, flushed
+/// To stdout, as UTF-8, flushed. False when not all of it got out (a full disk, a closed stdout).
+bool out(const QString &text);
+/// Why writing to stdout failed, once it has; empty while every write succeeded.
+QString stdoutError();
 void err(const QString &text); ///< to stderr, as UTF-8, flushed
 
 /// One line from stdin without its line end; nullopt at end of input. On a terminal the prompt

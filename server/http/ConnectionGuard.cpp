@@ -54,7 +54,10 @@ public:
         m_timer.start(m_guards->m_limits.idleTimeoutMs);
     }
 
-    void refuse(const ApiResponse &problem)
+    /// Answers \a problem and closes. A body too large is still arriving: it is read and dropped for a
+    /// moment first, because closing with unread bytes resets the connection, and a client still sending
+    /// (Qt's network access, curl) then reports a network failure instead of the 413.
+    void refuse(const ApiResponse &problem, bool drainBody = false)
     {
         if (m_refused)
             return;
@@ -72,6 +75,14 @@ public:
         // Stop everyone else reading this socket, answer, and close once the answer is out.
         disconnect(m_socket, &QTcpSocket::readyRead, nullptr, nullptr);
         m_socket->write(head + json);
+        m_timer.stop();
+        if (drainBody) {
+            connect(m_socket, &QTcpSocket::readyRead, this, [s = m_socket] { s->skip(s->bytesAvailable()); });
+            m_socket->skip(m_socket->bytesAvailable());
+            QTimer::singleShot(1000, m_socket, [s = m_socket] { s->disconnectFromHost(); });
+            QTimer::singleShot(3000, m_socket, [s = m_socket] { s->abort(); });
+            return;
+        }
         m_socket->disconnectFromHost();
         QTimer::singleShot(2000, m_socket, [s = m_socket] { s->abort(); });
     }
@@ -113,7 +124,7 @@ private:
                 m_chunkedBytes += rest.size();
                 rest = {};
                 if (m_chunkedBytes > limits.maxBodyBytes + 4096)
-                    refuse(Problem::payloadTooLarge(limits.maxBodyBytes));
+                    refuse(Problem::payloadTooLarge(limits.maxBodyBytes), true);
                 break;
             }
         }
@@ -182,7 +193,7 @@ private:
             return {};
         }
         if (declared > limits.maxBodyBytes) {
-            refuse(Problem::payloadTooLarge(limits.maxBodyBytes));
+            refuse(Problem::payloadTooLarge(limits.maxBodyBytes), true);
             return {};
         }
         if (chunked) {

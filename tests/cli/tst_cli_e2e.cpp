@@ -6,6 +6,7 @@
 #include "ServerFixture.h"
 
 #include <QDir>
+#include <QProcess>
 #include <QRegularExpression>
 #include <QSet>
 #include <QTcpSocket>
@@ -144,6 +145,13 @@ private Q_SLOTS:
         QTest::newRow("export without format") << QStringList{u"audit"_s, u"export"_s};
         QTest::newRow("update with nothing")
             << QStringList{u"api-key"_s, u"update"_s, u"--api-key-id"_s, u"key_AAAAAAAAAAAAAAAA"_s};
+        // Said before sending: a body this large would be refused as a whole, not field by field.
+        QTest::newRow("description over 500 characters")
+            << QStringList{u"api-key"_s, u"create"_s, u"--name"_s, u"x"_s, u"--role"_s, u"admin"_s,
+                           u"--description"_s, QString(100000, u'd')};
+        QTest::newRow("update with a name over 100 characters")
+            << QStringList{u"api-key"_s, u"update"_s, u"--api-key-id"_s, u"key_AAAAAAAAAAAAAAAA"_s, u"--name"_s,
+                           QString(101, u'n')};
         QTest::newRow("server rejects name") << QStringList{u"api-key"_s,       u"create"_s, u"--name"_s,
                                                             QString(150, u'n'), u"--role"_s, u"admin"_s};
     }
@@ -486,6 +494,40 @@ private Q_SLOTS:
         CLI_VERIFY(r.out.isEmpty(), r);
         for (const QString &id : std::as_const(m_extraKeyIds))
             await(client.deleteApiKey(id));
+    }
+
+    void create_whoseValueCannotBeWritten_failsAndSaysSo()
+    {
+        QProcess p;
+        QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
+        e.insert(u"DATARECS_SERVER"_s, m_server.url());
+        e.insert(u"DATARECS_API_KEY"_s, m_ownerKey);
+        e.insert(u"HOME"_s, m_home.path());
+        p.setProcessEnvironment(e);
+        p.setStandardOutputFile(u"/dev/full"_s); // a full disk
+        p.start(QStringLiteral(DATARECS_CLI_BIN),
+                {u"api-key"_s, u"create"_s, u"--name"_s, u"e2e-lost-value"_s, u"--role"_s, u"workspace_viewer"_s});
+        QVERIFY(p.waitForFinished(60000));
+        const QByteArray err = p.readAllStandardError();
+        QVERIFY2(p.exitCode() == 1, err.constData());
+        QVERIFY2(err.contains("could not be written") && err.contains("Delete it"), err.constData());
+        QVERIFY2(!err.contains("was written to standard output"), err.constData());
+        QVERIFY2(!QString::fromUtf8(err).contains(QRegularExpression(u"drk_[0-9A-Za-z]{30}"_s)), err.constData());
+        // The same for any answer a script would read: a list that did not get out is no success.
+        p.start(QStringLiteral(DATARECS_CLI_BIN), {u"api-key"_s, u"list"_s, u"--output"_s, u"json"_s});
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitCode(), 1);
+    }
+
+    void keyValue_givenAsAnId_isNeitherEchoedNorSent()
+    {
+        for (const QStringList &args : {QStringList{u"api-key"_s, u"show"_s, u"--api-key-id"_s, m_ownerKey},
+                                        QStringList{u"api-key"_s, u"disable"_s, u"--api-key-id"_s, m_ownerKey},
+                                        QStringList{u"audit"_s, u"list"_s, u"--api-key-id"_s, m_ownerKey}}) {
+            const CliRun r = cli(args);
+            CLI_VERIFY(r.exitCode == 2 && r.err.contains("secret value"), r);
+            CLI_VERIFY(!r.err.contains(m_ownerKey.toUtf8()) && !r.out.contains(m_ownerKey.toUtf8()), r);
+        }
     }
 
     void secrets_areNeverPrinted_exceptOnceByCreateOrRotate()

@@ -4,7 +4,13 @@
 //  - DATARECS_TEST_KEYCHAIN=absent with no D-Bus session: login fails clearly and stores nothing.
 #include "ServerFixture.h"
 
+#include <CredentialStore.h>
+#include <ProfileStore.h>
+
 #include <QDirIterator>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSignalSpy>
 
 using namespace Qt::StringLiterals;
 
@@ -40,6 +46,29 @@ private:
             QVERIFY(f.open(QIODevice::ReadOnly));
             QVERIFY2(!f.readAll().contains("drs_"), qPrintable(f.fileName()));
         }
+    }
+
+    /// What the keychain holds for \a account on the test server: a token, or empty.
+    QString keychainSession(const QString &account)
+    {
+        datarecs::CredentialStore store;
+        datarecs::CredentialJob *job = store.read(datarecs::ProfileStore::normalizeServer(QUrl(m_server.url())), account);
+        QSignalSpy done(job, &datarecs::CredentialJob::finished);
+        if (!done.wait(10000)) return u"(no answer from the keychain)"_s;
+        return job->status() == datarecs::CredentialJob::Status::Ok ? job->secret() : QString();
+    }
+
+    int statusOfMe(const QString &token)
+    {
+        QNetworkAccessManager nam;
+        QNetworkRequest request(QUrl(m_server.url() + u"/v1/me"_s));
+        request.setRawHeader("Authorization", "Bearer " + token.toLatin1());
+        QNetworkReply *reply = nam.get(request);
+        QSignalSpy done(reply, &QNetworkReply::finished);
+        done.wait(10000);
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        delete reply;
+        return status;
     }
 
 private Q_SLOTS:
@@ -86,6 +115,35 @@ private Q_SLOTS:
         const CliRun after = cli({u"whoami"_s});
         CLI_VERIFY(after.exitCode == 3 && after.err.contains("not signed in"), after);
         verifyNoTokenOnDisk();
+    }
+
+    void login_asAnotherAccount_endsTheSessionItReplaces()
+    {
+        if (!keychainExpected()) QSKIP("needs the keyring wrapper");
+        const CliRun owner = cli({u"login"_s, u"--server"_s, m_server.url(), u"--email"_s, u"owner@acme.test"_s},
+                                 m_server.password(u"owner@acme.test"_s).toUtf8() + '\n');
+        CLI_VERIFY(owner.exitCode == 0, owner);
+        const QString ownerSession = keychainSession(u"owner@acme.test"_s);
+        QVERIFY2(ownerSession.startsWith(u"drs_"_s), "the owner's session is not in the keychain");
+        QCOMPARE(statusOfMe(ownerSession), 200);
+
+        const CliRun admin = cli({u"login"_s, u"--server"_s, m_server.url(), u"--email"_s, u"admin@acme.test"_s},
+                                 m_server.password(u"admin@acme.test"_s).toUtf8() + '\n');
+        CLI_VERIFY(admin.exitCode == 0 && admin.err.contains("previous session") && admin.err.contains("owner@acme.test"),
+                   admin);
+        // The owner's session, which no logout could reach any more, is over and out of the keychain.
+        QCOMPARE(statusOfMe(ownerSession), 401);
+        QCOMPARE(keychainSession(u"owner@acme.test"_s), QString());
+
+        // Signing in again as the same account ends the session it had too.
+        const QString adminSession = keychainSession(u"admin@acme.test"_s);
+        const CliRun again = cli({u"login"_s, u"--server"_s, m_server.url(), u"--email"_s, u"admin@acme.test"_s},
+                                 m_server.password(u"admin@acme.test"_s).toUtf8() + '\n');
+        CLI_VERIFY(again.exitCode == 0, again);
+        QCOMPARE(statusOfMe(adminSession), 401);
+        const CliRun logout = cli({u"logout"_s});
+        CLI_VERIFY(logout.exitCode == 0, logout);
+        QCOMPARE(keychainSession(u"admin@acme.test"_s), QString());
     }
 
     void login_withoutKeychain_failsClearly_andStoresNothing()
