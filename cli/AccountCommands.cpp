@@ -159,25 +159,36 @@ void whoami(Context &ctx)
         if (!r) return ctx.fail(r.error());
         const Identity &id = r.value();
         QList<Output::Field> fields;
-        fields.append({u"server"_s, u"Server"_s, ctx.server.toString()});
-        fields.append({u"kind"_s, u"Signed in as"_s, id.isApiKey() ? u"API key"_s : u"user"_s});
-        fields.append({u"tenant"_s, u"Tenant"_s, u"%1 (%2)"_s.arg(id.tenant.name, id.tenant.id)});
+        fields.append({u"Server"_s, ctx.server.toString()});
+        fields.append({u"Signed in as"_s, id.isApiKey() ? u"API key"_s : u"user"_s});
+        fields.append({u"Tenant"_s, u"%1 (%2)"_s.arg(id.tenant.name, id.tenant.id)});
         if (id.user)
-            fields.append(
-                {u"user"_s, u"User"_s, u"%1 <%2> (%3)"_s.arg(id.user->name, id.user->email, id.user->id)});
-        if (id.apiKey)
-            fields.append({u"api_key"_s, u"API key"_s, u"%1 (%2)"_s.arg(id.apiKey->name, id.apiKey->id)});
-        fields.append({u"role"_s, u"Role"_s, id.role.value_or(u"-"_s)});
-        fields.append({u"workspace"_s, u"Workspace"_s,
-                       id.workspace ? u"%1 (%2)"_s.arg(id.workspace->name, id.workspace->id) : u"-"_s});
-        QStringList wsRoles;
-        for (const WorkspaceRole &wr : id.workspaceRoles)
-            wsRoles.append(u"%1 in %2"_s.arg(wr.role, wr.workspace.name));
+            fields.append({u"User"_s, u"%1 <%2> (%3)"_s.arg(id.user->name, id.user->email, id.user->id)});
+        if (id.apiKey) fields.append({u"API key"_s, u"%1 (%2)"_s.arg(id.apiKey->name, id.apiKey->id)});
+        fields.append({u"Role"_s, id.role.value_or(u"-"_s)});
         fields.append(
-            {u"workspace_roles"_s, u"Workspace roles"_s, wsRoles.isEmpty() ? u"-"_s : wsRoles.join(u", "_s)});
-        fields.append({u"permissions"_s, u"Permissions"_s, id.permissions.join(u' ')});
-        fields.append({u"expires_at"_s, u"Expires"_s, Context::tableTime(id.expiresAt, u"never"_s)});
-        ctx.output.record(fields, id.toJson());
+            {u"Workspace"_s, id.workspace ? u"%1 (%2)"_s.arg(id.workspace->name, id.workspace->id) : u"-"_s});
+        QStringList wsRoles, wsRolesRaw;
+        for (const WorkspaceRole &wr : id.workspaceRoles) {
+            wsRoles.append(u"%1 in %2"_s.arg(wr.role, wr.workspace.name));
+            wsRolesRaw.append(u"%1:%2"_s.arg(wr.workspace.id, wr.role));
+        }
+        fields.append({u"Workspace roles"_s, wsRoles.isEmpty() ? u"-"_s : wsRoles.join(u", "_s)});
+        fields.append({u"Permissions"_s, id.permissions.join(u' ')});
+        fields.append({u"Expires"_s, Context::tableTime(id.expiresAt, u"never"_s)});
+        // CSV: every column always (empty when it does not apply), split into ids and names, raw
+        // values as in the JSON; lists space-separated as in `roles --output csv`.
+        const Output::Rows csv{
+            {u"server"_s, u"kind"_s, u"tenant_id"_s, u"tenant_name"_s, u"user_id"_s, u"user_email"_s,
+             u"user_name"_s, u"api_key_id"_s, u"api_key_name"_s, u"role"_s, u"workspace_id"_s,
+             u"workspace_name"_s, u"workspace_roles"_s, u"permissions"_s, u"expires_at"_s},
+            {{ctx.server.toString(), id.kind, id.tenant.id, id.tenant.name, id.user ? id.user->id : QString(),
+              id.user ? id.user->email : QString(), id.user ? id.user->name : QString(),
+              id.apiKey ? id.apiKey->id : QString(), id.apiKey ? id.apiKey->name : QString(),
+              id.role.value_or(QString()), id.workspace ? id.workspace->id : QString(),
+              id.workspace ? id.workspace->name : QString(), wsRolesRaw.join(u' '), id.permissions.join(u' '),
+              Context::csvTime(id.expiresAt)}}};
+        ctx.output.record(fields, csv, id.toJson());
         ctx.done();
     });
 }

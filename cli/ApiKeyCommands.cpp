@@ -34,27 +34,61 @@ QString lastUsedText(const ApiKey &k)
 
 QList<Output::Field> fieldsOf(const ApiKey &k)
 {
-    return {{u"id"_s, u"ID"_s, k.id},
-            {u"name"_s, u"Name"_s, k.name},
-            {u"description"_s, u"Description"_s, k.description},
-            {u"role"_s, u"Role"_s, k.role},
-            {u"workspace"_s, u"Workspace"_s,
-             k.workspace ? u"%1 (%2)"_s.arg(k.workspace->name, k.workspace->id) : u"-"_s},
-            {u"status"_s, u"Status"_s, k.status},
-            {u"enabled"_s, u"Enabled"_s, k.enabled ? u"yes"_s : u"no"_s},
-            {u"hint"_s, u"Hint"_s, k.hint},
-            {u"created_by"_s, u"Created by"_s, u"%1 (%2)"_s.arg(k.createdBy.name, k.createdBy.id)},
-            {u"created_at"_s, u"Created"_s, Context::tableTime(k.createdAt)},
-            {u"updated_at"_s, u"Updated"_s, Context::tableTime(k.updatedAt)},
-            {u"last_used_at"_s, u"Last used"_s, lastUsedText(k)},
-            {u"expires_at"_s, u"Expires"_s, Context::tableTime(k.expiresAt, u"never"_s)},
-            {u"replaces"_s, u"Replaces"_s, k.replaces.value_or(u"-"_s)},
-            {u"replaced_by"_s, u"Replaced by"_s, k.replacedBy.value_or(u"-"_s)}};
+    return {{u"ID"_s, k.id},
+            {u"Name"_s, k.name},
+            {u"Description"_s, k.description},
+            {u"Role"_s, k.role},
+            {u"Workspace"_s, k.workspace ? u"%1 (%2)"_s.arg(k.workspace->name, k.workspace->id) : u"-"_s},
+            {u"Status"_s, k.status},
+            {u"Enabled"_s, k.enabled ? u"yes"_s : u"no"_s},
+            {u"Hint"_s, k.hint},
+            {u"Created by"_s, u"%1 (%2)"_s.arg(k.createdBy.name, k.createdBy.id)},
+            {u"Created"_s, Context::tableTime(k.createdAt)},
+            {u"Updated"_s, Context::tableTime(k.updatedAt)},
+            {u"Last used"_s, lastUsedText(k)},
+            {u"Expires"_s, Context::tableTime(k.expiresAt, u"never"_s)},
+            {u"Replaces"_s, k.replaces.value_or(u"-"_s)},
+            {u"Replaced by"_s, k.replacedBy.value_or(u"-"_s)}};
+}
+
+/// A key as CSV: raw values (true/false, RFC 3339 times, empty for none), the same columns for
+/// `list` and for the commands that print one key, so a script reads both alike.
+const QStringList &csvHeaders()
+{
+    static const QStringList headers{
+        u"id"_s,           u"name"_s,           u"description"_s,     u"role"_s,
+        u"workspace_id"_s, u"workspace_name"_s, u"enabled"_s,         u"status"_s,
+        u"hint"_s,         u"created_by_id"_s,  u"created_by_name"_s, u"created_at"_s,
+        u"last_used_at"_s, u"last_used_ip"_s,   u"expires_at"_s,      u"updated_at"_s,
+        u"replaces"_s,     u"replaced_by"_s};
+    return headers;
+}
+
+QStringList csvRow(const ApiKey &k)
+{
+    return {k.id,
+            k.name,
+            k.description,
+            k.role,
+            k.workspace ? k.workspace->id : QString(),
+            k.workspace ? k.workspace->name : QString(),
+            k.enabled ? u"true"_s : u"false"_s,
+            k.status,
+            k.hint,
+            k.createdBy.id,
+            k.createdBy.name,
+            Context::csvTime(k.createdAt),
+            Context::csvTime(k.lastUsedAt),
+            k.lastUsedIp.value_or(QString()),
+            Context::csvTime(k.expiresAt),
+            Context::csvTime(k.updatedAt),
+            k.replaces.value_or(QString()),
+            k.replacedBy.value_or(QString())};
 }
 
 void printKey(Context &ctx, const ApiKey &k, Output::Stream stream = Output::Stream::Stdout)
 {
-    ctx.output.record(fieldsOf(k), k.toJson(), stream);
+    ctx.output.record(fieldsOf(k), {csvHeaders(), {csvRow(k)}}, k.toJson(), stream);
 }
 
 /// The id option, required by every command that acts on one key.
@@ -87,7 +121,6 @@ void fetchPages(Context &ctx, ApiKeyQuery query, QString cursor, QList<ApiKey> a
 /// Prints a new key and its value; false (the command has failed) when the value could not be written.
 bool printCreated(Context &ctx, const CreatedApiKey &created)
 {
-    QList<Output::Field> fields = fieldsOf(created.apiKey);
     QJsonObject json{
         {u"api_key"_s, created.apiKey.toJson()},
         {u"replaces"_s, created.replaces ? QJsonValue(created.replaces->toJson()) : QJsonValue()}};
@@ -95,7 +128,7 @@ bool printCreated(Context &ctx, const CreatedApiKey &created)
     // that `> key.txt` or `$(...)` captures exactly the key, and the details go to stderr.
     const bool valueAlone = !Terminal::stdoutIsTty() || ctx.output.format() == Output::Format::Json;
     const Output::Stream metaStream = valueAlone ? Output::Stream::Stderr : Output::Stream::Stdout;
-    ctx.output.record(fields, json, metaStream);
+    ctx.output.record(fieldsOf(created.apiKey), {csvHeaders(), {csvRow(created.apiKey)}}, json, metaStream);
     if (created.replaces) {
         const QString note = tr("\nThis key replaces %1, which stays enabled: once every system uses the new "
                                 "value, run 'datarecs api-key disable --api-key-id %1', then delete it.\n")
@@ -192,21 +225,13 @@ void list(Context &ctx)
         Output::Rows table{{u"ID"_s, u"NAME"_s, u"ROLE"_s, u"WORKSPACE"_s, u"STATUS"_s, u"CREATED BY"_s,
                             u"CREATED"_s, u"LAST USED"_s, u"EXPIRES"_s},
                            {}};
-        Output::Rows csv{{u"id"_s, u"name"_s, u"description"_s, u"role"_s, u"workspace_id"_s,
-                          u"workspace_name"_s, u"enabled"_s, u"status"_s, u"hint"_s, u"created_by_id"_s,
-                          u"created_by_name"_s, u"created_at"_s, u"last_used_at"_s, u"last_used_ip"_s,
-                          u"expires_at"_s},
-                         {}};
+        Output::Rows csv{csvHeaders(), {}};
         QJsonArray json;
         for (const ApiKey &k : keys) {
             table.rows.append({k.id, k.name, k.role, workspaceText(k), k.status, k.createdBy.name,
                                Context::tableTime(k.createdAt), lastUsedText(k),
                                Context::tableTime(k.expiresAt, u"never"_s)});
-            csv.rows.append({k.id, k.name, k.description, k.role, k.workspace ? k.workspace->id : QString(),
-                             k.workspace ? k.workspace->name : QString(), k.enabled ? u"true"_s : u"false"_s,
-                             k.status, k.hint, k.createdBy.id, k.createdBy.name,
-                             Context::csvTime(k.createdAt), Context::csvTime(k.lastUsedAt),
-                             k.lastUsedIp.value_or(QString()), Context::csvTime(k.expiresAt)});
+            csv.rows.append(csvRow(k));
             json.append(k.toJson());
         }
         if (keys.isEmpty() && ctx.output.format() == Output::Format::Table)

@@ -204,9 +204,13 @@ void verify(Context &ctx)
         const AuditVerification &v = r.value();
         const QString broken =
             v.firstBrokenId ? u"event %1 (%2)"_s.arg(*v.firstBrokenId).arg(v.firstBrokenReason) : u"-"_s;
-        ctx.output.record({{u"ok"_s, u"Chain intact"_s, v.ok ? u"yes"_s : u"NO"_s},
-                           {u"checked"_s, u"Events checked"_s, QString::number(v.checked)},
-                           {u"first_broken"_s, u"First broken"_s, broken}},
+        ctx.output.record({{u"Chain intact"_s, v.ok ? u"yes"_s : u"NO"_s},
+                           {u"Events checked"_s, QString::number(v.checked)},
+                           {u"First broken"_s, broken}},
+                          {{u"ok"_s, u"checked"_s, u"first_broken_id"_s, u"first_broken_reason"_s},
+                           {{v.ok ? u"true"_s : u"false"_s, QString::number(v.checked),
+                             v.firstBrokenId ? QString::number(*v.firstBrokenId) : QString(),
+                             v.firstBrokenId ? v.firstBrokenReason : QString()}}},
                           v.toJson());
         if (!v.ok)
             return ctx.fail(VerifyFailed,

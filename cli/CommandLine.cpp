@@ -268,15 +268,19 @@ CommandLine::Outcome CommandLine::parse(const QStringList &arguments)
 {
     // First find the command words, skipping option values: any option that takes a value in some
     // command takes one everywhere, so this needs no knowledge of the command yet.
-    QSet<QString> takesValue;
-    for (const OptionSpec &o : globalOptions())
+    QSet<QString> known, takesValue;
+    for (const OptionSpec &o : globalOptions()) {
+        known.insert(o.name);
         if (!o.valueName.isEmpty()) takesValue.insert(o.name);
+    }
     for (const CommandSpec &c : commands())
-        for (const OptionSpec &o : c.options)
+        for (const OptionSpec &o : c.options) {
+            known.insert(o.name);
             if (!o.valueName.isEmpty()) takesValue.insert(o.name);
-    takesValue.insert(u"output"_s);
+        }
 
     QStringList words;
+    QString unknownOption; // the first option no command has
     bool help = false;
     for (qsizetype i = 1; i < arguments.size(); ++i) {
         const QString &a = arguments[i];
@@ -285,11 +289,19 @@ CommandLine::Outcome CommandLine::parse(const QStringList &arguments)
         } else if (a == u"--version") {
             return Outcome::Version;
         } else if (a.startsWith(u"--")) {
-            if (!a.contains(u'=') && takesValue.contains(a.mid(2))) ++i;
+            const QString name = a.mid(2).section(u'=', 0, 0);
+            if (!known.contains(name) && unknownOption.isEmpty()) unknownOption = name;
+            if (!a.contains(u'=') && takesValue.contains(name)) ++i;
         } else if (!a.startsWith(u'-') || a == u"-") {
             words.append(a);
         }
     }
+    // Whether an unknown option takes a value cannot be known, so it may have taken one of the words
+    // (`--stauts stale`): when the words do not make a command, the option is the mistake to report.
+    auto unknownOrElse = [&](const QString &error) {
+        m_error = unknownOption.isEmpty() ? error : u"Unknown option '%1'."_s.arg(unknownOption);
+        return Outcome::Error;
+    };
     if (!words.isEmpty() && words.first() == u"help") {
         words.removeFirst();
         help = true;
@@ -313,18 +325,12 @@ CommandLine::Outcome CommandLine::parse(const QStringList &arguments)
         name += u' ' + words.takeFirst();
     }
     m_command = find(name);
-    if (!m_command) {
-        m_error = u"Unknown command '%1'."_s.arg(name);
-        return Outcome::Error;
-    }
+    if (!m_command) return unknownOrElse(u"Unknown command '%1'."_s.arg(name));
     if (help) {
         m_helpText = CommandLine::help(*m_command);
         return Outcome::Help;
     }
-    if (!words.isEmpty()) {
-        m_error = u"Unexpected argument '%1'."_s.arg(words.first());
-        return Outcome::Error;
-    }
+    if (!words.isEmpty()) return unknownOrElse(u"Unexpected argument '%1'."_s.arg(words.first()));
 
     m_parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     QList<OptionSpec> options = globalOptions() + m_command->options;

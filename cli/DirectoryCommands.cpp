@@ -50,10 +50,10 @@ void quota(Context &ctx)
     ctx.client.quota()->onFinished(&ctx, [&ctx](const Result<Quota> &r) {
         if (!r) return ctx.fail(r.error());
         const Quota &q = r.value();
-        ctx.output.record({{u"limit"_s, u"Limit"_s, QString::number(q.limit)},
-                           {u"used"_s, u"Used"_s, QString::number(q.used)},
-                           {u"remaining"_s, u"Remaining"_s, QString::number(q.remaining)}},
-                          q.toJson());
+        const QStringList numbers{QString::number(q.limit), QString::number(q.used),
+                                  QString::number(q.remaining)};
+        ctx.output.record({{u"Limit"_s, numbers[0]}, {u"Used"_s, numbers[1]}, {u"Remaining"_s, numbers[2]}},
+                          {{u"limit"_s, u"used"_s, u"remaining"_s}, {numbers}}, q.toJson());
         ctx.done();
     });
 }

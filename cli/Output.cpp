@@ -6,6 +6,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <cwchar>
+
 using namespace Qt::StringLiterals;
 
 namespace datarecs::cli {
@@ -26,20 +28,36 @@ static void write(Output::Stream stream, const QString &text)
         Terminal::err(text);
 }
 
+/// The terminal cells text takes, to line up table columns: a CJK character takes two, a combining
+/// mark (an accent written after its letter) none; counting UTF-16 units misaligns both.
+static qsizetype displayWidth(const QString &text)
+{
+    // The C library knows the widths by the locale of the environment (QCoreApplication calls
+    // setlocale() on Unix). It answers -1 for what it cannot measure, such as any non-ASCII
+    // character in a C/POSIX locale: one cell is the best guess there.
+    qsizetype cells = 0;
+    for (const char32_t c : text.toUcs4()) {
+        const int w = ::wcwidth(wchar_t(c));
+        cells += w < 0 ? 1 : w;
+    }
+    return cells;
+}
+
 QString Output::table(const QStringList &headers, const QList<QStringList> &rows)
 {
     QList<qsizetype> widths;
     for (const QString &h : headers)
-        widths.append(h.size());
+        widths.append(displayWidth(h));
     for (const QStringList &row : rows) {
         for (qsizetype i = 0; i < row.size() && i < widths.size(); ++i)
-            widths[i] = std::max(widths[i], row[i].size());
+            widths[i] = std::max(widths[i], displayWidth(row[i]));
     }
     auto line = [&](const QStringList &cells) {
         QString s;
         for (qsizetype i = 0; i < cells.size(); ++i) {
+            s += cells[i];
             // No padding after the last column: no trailing blanks for people who copy lines.
-            s += i + 1 < cells.size() ? cells[i].leftJustified(widths[i] + 2) : cells[i];
+            if (i + 1 < cells.size()) s += QString(widths[i] + 2 - displayWidth(cells[i]), u' ');
         }
         return s + u'\n';
     };
@@ -96,7 +114,8 @@ void Output::list(const Rows &tableRows, const Rows &csvRows, const QJsonValue &
     }
 }
 
-void Output::record(const QList<Field> &fields, const QJsonValue &jsonValue, Stream stream) const
+void Output::record(const QList<Field> &fields, const Rows &csvRow, const QJsonValue &jsonValue,
+                    Stream stream) const
 {
     switch (m_format) {
     case Format::Table: {
@@ -109,15 +128,9 @@ void Output::record(const QList<Field> &fields, const QJsonValue &jsonValue, Str
         write(stream, text);
         break;
     }
-    case Format::Csv: {
-        QStringList headers, values;
-        for (const Field &f : fields) {
-            headers.append(f.key);
-            values.append(f.value);
-        }
-        write(stream, csv(headers, {values}));
+    case Format::Csv:
+        write(stream, csv(csvRow.headers, csvRow.rows));
         break;
-    }
     case Format::Json:
         write(stream, json(jsonValue));
         break;

@@ -31,14 +31,16 @@ public:
     void list(const Rows &table, const Rows &csv, const QJsonValue &json,
               Stream stream = Stream::Stdout) const;
 
-    /// One object: labelled fields for the table and CSV, the object for JSON.
+    /// One object: labelled readable fields for the table, one row of raw values for CSV (the same
+    /// columns and values as the matching list's CSV, so both can be read the same way), the object
+    /// for JSON.
     struct Field
     {
-        QString key;   ///< CSV header, e.g. "created_by"
         QString label; ///< table label, e.g. "Created by"
         QString value;
     };
-    void record(const QList<Field> &fields, const QJsonValue &json, Stream stream = Stream::Stdout) const;
+    void record(const QList<Field> &fields, const Rows &csv, const QJsonValue &json,
+                Stream stream = Stream::Stdout) const;
 
     static QString table(const QStringList &headers, const QList<QStringList> &rows);
     static QString csv(const QStringList &headers, const QList<QStringList> &rows);

@@ -9,6 +9,7 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSet>
+#include <QStandardPaths>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 
@@ -30,6 +31,42 @@ template <typename T> Result<T> await(ApiCall<T> *call)
 QString secretFrom(const CliRun &r)
 {
     return QString::fromUtf8(r.out).trimmed();
+}
+
+/// A CSV header line and one record, as header -> value. Only for test data without quoted fields.
+QMap<QString, QString> csvRecord(const QByteArray &csv)
+{
+    const QStringList lines = QString::fromUtf8(csv).split(u"\r\n"_s);
+    if (lines.size() < 2) return {};
+    const QStringList headers = lines[0].split(u',');
+    const QStringList values = lines[1].split(u',');
+    QMap<QString, QString> out;
+    for (qsizetype i = 0; i < headers.size() && i < values.size(); ++i)
+        out.insert(headers[i], values[i]);
+    return out;
+}
+
+/// The terminal cells the tables tests' text takes: 2 for CJK ideographs, none for combining marks,
+/// 1 for the rest (the tests use no other wide characters).
+qsizetype cells(const QString &text)
+{
+    qsizetype n = 0;
+    for (const char32_t c : text.toUcs4())
+        n += QChar::category(c) == QChar::Mark_NonSpacing ? 0 : (c >= 0x4E00 && c <= 0x9FFF) ? 2 : 1;
+    return n;
+}
+
+/// Whether a column starts at the same terminal cell on every line of a table: where the header
+/// line (starting "ID") has headerText and every other line rowText.
+bool linedUp(const QByteArray &table, const QString &headerText, const QString &rowText)
+{
+    QSet<qsizetype> starts;
+    for (const QString &line : QString::fromUtf8(table).split(u'\n', Qt::SkipEmptyParts)) {
+        const qsizetype at = line.indexOf(line.startsWith(u"ID "_s) ? headerText : rowText);
+        if (at < 0) return false;
+        starts.insert(cells(line.left(at)));
+    }
+    return starts.size() == 1;
 }
 
 } // namespace
@@ -123,6 +160,81 @@ private Q_SLOTS:
         CLI_VERIFY(v.exitCode == 0 && v.out.startsWith("datarecs "), v);
     }
 
+    void unknownOption_isNamed_evenBeforeAValue_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("error");
+        QTest::newRow("mistyped, with its value")
+            << QStringList{u"api-key"_s, u"list"_s, u"--stauts"_s, u"stale"_s}
+            << u"Unknown option 'stauts'."_s;
+        QTest::newRow("mistyped filter")
+            << QStringList{u"audit"_s, u"list"_s, u"--sinec"_s, u"7d"_s} << u"Unknown option 'sinec'."_s;
+        QTest::newRow("before the command") << QStringList{u"--stauts"_s, u"stale"_s, u"api-key"_s, u"list"_s}
+                                            << u"Unknown option 'stauts'."_s;
+        QTest::newRow("value after =")
+            << QStringList{u"api-key"_s, u"list"_s, u"--stauts=stale"_s} << u"Unknown option 'stauts'."_s;
+        QTest::newRow("no value") << QStringList{u"api-key"_s, u"list"_s, u"--stauts"_s}
+                                  << u"Unknown option 'stauts'."_s;
+        QTest::newRow("a real extra argument")
+            << QStringList{u"roles"_s, u"extra"_s} << u"Unexpected argument 'extra'."_s;
+    }
+
+    void unknownOption_isNamed_evenBeforeAValue()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, error);
+        const CliRun r = cli(args);
+        CLI_VERIFY(r.exitCode == 2 && r.err.startsWith("datarecs: " + error.toUtf8() + '\n'), r);
+    }
+
+    void bashCompletion_findsTheCommandPastOptions_andCompletesHelp_data()
+    {
+        QTest::addColumn<QStringList>("words"); // as typed; the last one is being completed
+        QTest::addColumn<QString>("offered");
+        const QString apiKeySubcommands = u"check create delete disable enable list rotate show update"_s;
+        QTest::newRow("command") << QStringList{u""_s}
+                                 << u"api-key audit help login logout quota roles whoami workspaces"_s;
+        QTest::newRow("help command")
+            << QStringList{u"help"_s, u""_s} << u"api-key audit login logout quota roles whoami workspaces"_s;
+        QTest::newRow("help subcommand") << QStringList{u"help"_s, u"api-key"_s, u""_s} << apiKeySubcommands;
+        QTest::newRow("help, complete")
+            << QStringList{u"help"_s, u"audit"_s, u"export"_s, u""_s} << QString();
+        QTest::newRow("subcommand") << QStringList{u"api-key"_s, u""_s} << apiKeySubcommands;
+        QTest::newRow("subcommand after a global option")
+            << QStringList{u"--output"_s, u"json"_s, u"api-key"_s, u""_s} << apiKeySubcommands;
+        QTest::newRow("subcommand after --option=value")
+            << QStringList{u"--output"_s, u"="_s, u"json"_s, u"api-key"_s, u""_s} << apiKeySubcommands;
+        QTest::newRow("options after a global option")
+            << QStringList{u"--server"_s, u"http://h"_s, u"audit"_s, u"export"_s, u"--"_s}
+            << u"--action --actor --api-key-id --format --help --outcome --output --server --since --until"_s;
+        QTest::newRow("value after a global option")
+            << QStringList{u"--output"_s, u"json"_s, u"api-key"_s, u"list"_s, u"--status"_s, u"st"_s}
+            << u"stale"_s;
+        QTest::newRow("value after =")
+            << QStringList{u"api-key"_s, u"list"_s, u"--status"_s, u"="_s, u"st"_s} << u"stale"_s;
+    }
+
+    void bashCompletion_findsTheCommandPastOptions_andCompletesHelp()
+    {
+        QFETCH(QStringList, words);
+        QFETCH(QString, offered);
+        const QString bash = QStandardPaths::findExecutable(u"bash"_s);
+        if (bash.isEmpty()) QSKIP("no bash here");
+        // Calls the completion function as bash does on TAB, with the words of the line.
+        QProcess p;
+        p.start(bash,
+                QStringList{u"--norc"_s, u"--noprofile"_s, u"-c"_s,
+                            u"source \"$0\" && COMP_WORDS=(\"$@\") && COMP_CWORD=$(($# - 1)) && _datarecs; "
+                            "printf '%s\\n' \"${COMPREPLY[@]}\""_s,
+                            QStringLiteral(DATARECS_COMPLETION_SCRIPT), u"datarecs"_s} +
+                    words);
+        QVERIFY(p.waitForFinished(10000));
+        QCOMPARE(p.readAllStandardError(), QByteArray());
+        QStringList got = QString::fromUtf8(p.readAllStandardOutput()).split(u'\n', Qt::SkipEmptyParts);
+        got.sort();
+        QCOMPARE(got.join(u' '), offered);
+    }
+
     void usageErrors_exitWith2_data()
     {
         QTest::addColumn<QStringList>("args");
@@ -188,7 +300,8 @@ private Q_SLOTS:
         CLI_VERIFY(csv.exitCode == 0, csv);
         CLI_VERIFY(csv.out.startsWith(
                        "id,name,description,role,workspace_id,workspace_name,enabled,status,hint,"
-                       "created_by_id,created_by_name,created_at,last_used_at,last_used_ip,expires_at\r\n"),
+                       "created_by_id,created_by_name,created_at,last_used_at,last_used_ip,expires_at,"
+                       "updated_at,replaces,replaced_by\r\n"),
                    csv);
         QCOMPARE(csv.out.count("\r\n"), keys.size() + 1);
 
@@ -259,7 +372,68 @@ private Q_SLOTS:
                  u"e2e-cli"_s);
         const CliRun table = cli({u"whoami"_s});
         CLI_VERIFY(table.out.contains("API key:") && table.out.contains("e2e-cli"), table);
-        CLI_VERIFY(cli({u"whoami"_s, u"--output"_s, u"csv"_s}).out.startsWith("server,kind,tenant,"), table);
+        CLI_VERIFY(cli({u"whoami"_s, u"--output"_s, u"csv"_s}).out.startsWith("server,kind,tenant_id,"),
+                   table);
+    }
+
+    void csv_ofOneRecord_hasRawValues_andTheListsColumnsForKeys()
+    {
+        const QRegularExpression rfc3339(u"^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z$"_s);
+        const CliRun created =
+            cli({u"api-key"_s, u"create"_s, u"--name"_s, u"e2e-csv-record"_s, u"--role"_s,
+                 u"workspace_viewer"_s, u"--expires"_s, u"30d"_s, u"--output"_s, u"csv"_s});
+        CLI_VERIFY(created.exitCode == 0, created);
+        m_printedSecrets.append(secretFrom(created));
+        // The list's CSV is the reference: true/false, full timestamps, empty for none.
+        const CliRun list =
+            cli({u"api-key"_s, u"list"_s, u"--search"_s, u"e2e-csv-record"_s, u"--output"_s, u"csv"_s});
+        CLI_VERIFY(list.exitCode == 0 && list.out.count("\r\n") == 2, list);
+        const QMap<QString, QString> listed = csvRecord(list.out);
+        const QString id = listed.value(u"id"_s);
+        QCOMPARE(listed.value(u"enabled"_s), u"true"_s);
+        QVERIFY2(rfc3339.match(listed.value(u"expires_at"_s)).hasMatch(), qPrintable(list.describe()));
+        QCOMPARE(listed.value(u"last_used_at"_s), QString());
+        QCOMPARE(listed.value(u"workspace_id"_s), QString());
+
+        // The same header and row from create (its details on stderr) and show.
+        CLI_VERIFY(created.err.startsWith(list.out), created);
+        const CliRun show = cli({u"api-key"_s, u"show"_s, u"--api-key-id"_s, id, u"--output"_s, u"csv"_s});
+        CLI_VERIFY(show.exitCode == 0 && show.out == list.out, show);
+        const CliRun off = cli({u"api-key"_s, u"disable"_s, u"--api-key-id"_s, id, u"--output"_s, u"csv"_s});
+        CLI_VERIFY(off.exitCode == 0 && off.out.startsWith(list.out.left(list.out.indexOf("\r\n") + 2)), off);
+        QCOMPARE(csvRecord(off.out).value(u"enabled"_s), u"false"_s);
+        QCOMPARE(csvRecord(off.out).value(u"status"_s), u"disabled"_s);
+
+        const CliRun who = cli({u"whoami"_s, u"--output"_s, u"csv"_s});
+        CLI_VERIFY(who.exitCode == 0, who);
+        const QMap<QString, QString> me = csvRecord(who.out);
+        CLI_VERIFY(me.value(u"kind"_s) == u"api_key" && me.value(u"api_key_name"_s) == u"e2e-cli" &&
+                       me.value(u"tenant_id"_s).startsWith(u"ten_"_s) && me.value(u"role"_s) == u"admin" &&
+                       me.value(u"user_id"_s).isEmpty() && me.value(u"workspace_id"_s).isEmpty() &&
+                       me.value(u"expires_at"_s).isEmpty(),
+                   who);
+
+        const CliRun verify = cli({u"audit"_s, u"verify"_s, u"--output"_s, u"csv"_s});
+        CLI_VERIFY(verify.exitCode == 0 &&
+                       verify.out.startsWith("ok,checked,first_broken_id,first_broken_reason\r\ntrue,") &&
+                       verify.out.endsWith(",,\r\n"),
+                   verify);
+    }
+
+    void tables_lineUpWideAndCombiningCharacters()
+    {
+        // A CJK character takes two terminal cells, a combining accent none.
+        for (const QString &name : {u"cells ascii"_s, u"cells 数据同步 東京"_s, u"cells e\u0301te\u0301"_s})
+            QVERIFY(!createKey(name, u"workspace_viewer"_s).first.isEmpty());
+        // The C library knows the widths under a UTF-8 locale, as a terminal showing UTF-8 has.
+        const QMap<QString, QString> utf8{{u"LC_ALL"_s, u"C.UTF-8"_s}};
+        const CliRun keys = cli({u"api-key"_s, u"list"_s, u"--search"_s, u"cells "_s}, utf8);
+        CLI_VERIFY(keys.exitCode == 0 && keys.out.count('\n') == 4, keys);
+        CLI_VERIFY(linedUp(keys.out, u"ROLE"_s, u"workspace_viewer"_s), keys);
+        const CliRun audit =
+            cli({u"audit"_s, u"list"_s, u"--action"_s, u"api_key.create"_s, u"--limit"_s, u"3"_s}, utf8);
+        CLI_VERIFY(audit.exitCode == 0 && audit.out.contains("数据同步"), audit);
+        CLI_VERIFY(linedUp(audit.out, u"OUTCOME"_s, u"success"_s), audit);
     }
 
     void create_printsTheValueAloneOnStdout_andDetailsOnStderr()
