@@ -46,7 +46,7 @@ void checkTimestamp(const QString &text)
     const auto ms = WireFormat::parseTimestamp(text);
     if (!ms)
         return;
-    if (!text.endsWith(u'Z') && text.at(text.size() - 6) != u'+' && text.at(text.size() - 6) != u'-')
+    if (!text.endsWith(u'Z') && !text.endsWith(u'z') && text.at(text.size() - 6) != u'+' && text.at(text.size() - 6) != u'-')
         fail("a timestamp without a zone was accepted", text.toUtf8());
     const QString printed = WireFormat::timestamp(*ms);
     if (*ms >= 0 && *ms < 253402300800000LL && WireFormat::parseTimestamp(printed) != ms)
@@ -70,12 +70,15 @@ void checkAuthentication(const QByteArray &header)
             fail("no header did not mean anonymous", header);
         if (!result.caller.isAuthenticated())
             return;
-        // Only the exact value of a live fixture credential may get in, with surrounding spaces only.
+        // Only the exact value of a live fixture credential may get in, after the Bearer scheme (in any
+        // case, RFC 9110 11.1) and with surrounding white space only.
+        const bool bearer = header.size() > 7 && QByteArrayView(header).first(6).compare("bearer", Qt::CaseInsensitive) == 0
+            && (header.at(6) == ' ' || header.at(6) == '\t');
         const QByteArray presented = header.mid(7).trimmed();
         bool known = false;
         for (const fuzz::Credential &c : fuzz::credentials())
             known = known || (c.authenticates && presented == c.value);
-        if (!header.startsWith("Bearer ") || !known)
+        if (!bearer || !known)
             fail("a credential that is not a live fixture credential was accepted", header);
         if (result.caller.tenantId.isEmpty() || result.caller.permissions.isEmpty())
             fail("an authenticated caller has no tenant or no permissions", header);
