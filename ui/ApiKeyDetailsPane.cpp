@@ -50,6 +50,8 @@ ApiKeyDetailsPane::ApiKeyDetailsPane(QWidget *parent)
     // The linked keys are links a keyboard can reach (Tab) and follow (Enter).
     for (QLabel *link : {m_ui->replacesValue, m_ui->replacedByValue}) {
         link->setTextFormat(Qt::RichText);
+        // A rotated key's name ends in "(rotated YYYY-MM-DD)": on one line it pushed the pane sideways.
+        link->setWordWrap(true);
         link->setTextInteractionFlags(Qt::TextBrowserInteraction);
         link->setOpenExternalLinks(false);
         connect(link, &QLabel::linkActivated, this, [this](const QString &href) {

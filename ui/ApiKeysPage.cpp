@@ -153,8 +153,12 @@ ApiKeysPage::ApiKeysPage(Session *session, ConsoleSettings *settings, QWidget *p
             break;
         }
     });
-    for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
+    // The source's signals too: the proxy reports a removal before the source has made it (so the total
+    // was one too high), and says nothing of a key inserted under a search that hides it.
+    for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved}) {
         connect(m_proxy, signal, this, &ApiKeysPage::updateCount);
+        connect(m_model, signal, this, &ApiKeysPage::updateCount);
+    }
     connect(m_proxy, &QAbstractItemModel::modelReset, this, &ApiKeysPage::updateCount);
     connect(m_proxy, &QAbstractItemModel::layoutChanged, this, &ApiKeysPage::updateCount);
     // The selection alone says which key is shown and acted on (selectedKey()): a new current row
@@ -477,7 +481,11 @@ void ApiKeysPage::updateActions()
     const bool keyBusy = key && m_busyKeys.contains(key->id);
 
     // Each action says why it is unavailable, in its tooltip and status tip.
-    auto set = [&](QAction *action, bool applies, const QString &whatItDoes, const QString &whyNot) {
+    // The server refuses enabling, changing or deleting a key whose role ranks above the caller's
+    // (disabling is always allowed, so a leaked key can be contained): say so before the click.
+    const bool outranked = key && roleRank(key->role) > callerRank();
+    auto set = [&](QAction *action, bool applies, const QString &whatItDoes, const QString &whyNot,
+                   bool needsRank = true) {
         QString reason;
         if (!signedIn)
             reason = tr("Sign in first.");
@@ -489,6 +497,8 @@ void ApiKeysPage::updateActions()
             reason = tr("Waiting for the server to finish the last change to this key.");
         else if (!applies)
             reason = whyNot;
+        else if (needsRank && outranked)
+            reason = tr("The key's role (%1) ranks above your own: ask a tenant owner.").arg(m_model->roleTitle(key->role));
         action->setEnabled(reason.isEmpty());
         const QString tip = reason.isEmpty() ? whatItDoes : whatItDoes + u' ' + reason;
         action->setToolTip(tip);
@@ -497,7 +507,7 @@ void ApiKeysPage::updateActions()
     set(m_enable, key && !key->enabled, tr("Enable the selected key: requests with it are accepted again."),
         tr("The key is already enabled."));
     set(m_disable, key && key->enabled, tr("Disable the selected key: requests with it are refused at once."),
-        tr("The key is already disabled."));
+        tr("The key is already disabled."), false);
     set(m_delete, true, tr("Delete the selected key for good."), QString());
     m_refresh->setEnabled(signedIn);
     {
@@ -679,7 +689,7 @@ void ApiKeysPage::newKey()
             [this](const ApiError &error) { m_session->handleError(error); });
     connect(wizard, &NewApiKeyWizard::keyCreated, this, [this](const CreatedApiKey &created) {
         m_model->upsertKey(created.apiKey);
-        selectKey(created.apiKey.id);
+        showKey(created.apiKey.id); // clears a search or filter that would hide it
         loadQuota();
         const Role *role = m_roles->role(created.apiKey.role);
         auto *reveal = new KeyRevealDialog(created, role ? role->title : created.apiKey.role, this);

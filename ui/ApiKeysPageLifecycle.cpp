@@ -79,6 +79,9 @@ qint64 ApiKeysPage::callerRank() const
     if (m_roles->roles().isEmpty())
         return std::numeric_limits<qint64>::max();
     const Identity &me = m_session->identity();
+    // A platform role the list does not describe is as unknown as no list at all.
+    if (me.role && !m_roles->role(*me.role))
+        return std::numeric_limits<qint64>::max();
     qint64 rank = me.role ? roleRank(*me.role) : 0;
     for (const WorkspaceRole &wr : me.workspaceRoles)
         rank = qMax(rank, roleRank(wr.role));

@@ -303,9 +303,11 @@ void AuditLogPage::onSignedIn()
         tr("Your role cannot read the audit log: it needs the permission read_audit, which Owners and Admins "
            "have. Ask an Owner or Admin of %1 if you need to see who did what.")
             .arg(m_session->identity().tenant.name));
-    for (QWidget *w : std::initializer_list<QWidget *>{m_exportButton, m_verifyButton, m_refreshButton, m_follow})
+    for (QWidget *w : std::initializer_list<QWidget *>{m_exportButton, m_verifyButton, m_refreshButton, m_follow,
+                                                      m_filterBar, m_find})
         w->setEnabled(allowed);
     setBanner(QString(), false);
+    updateCount();
     if (isVisible())
         loadIfNeeded();
 }
@@ -431,6 +433,12 @@ bool AuditLogPage::hasLoaded() const
 
 void AuditLogPage::updateCount()
 {
+    if (m_session->isSignedIn() && !m_session->can(kReadAudit)) {
+        // Nothing loads for this role: no count of events, no button that would do nothing.
+        m_count->clear();
+        m_loadOlder->setEnabled(false);
+        return;
+    }
     const QLocale locale;
     const int loaded = m_model->rowCount();
     QString text;

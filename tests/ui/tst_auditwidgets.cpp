@@ -371,6 +371,8 @@ private Q_SLOTS:
         QTRY_VERIFY(page.message().contains(u"read_audit"_s));
         QCOMPARE(m_server.count("GET", u"/v1/audit-events"_s), 0);
         QVERIFY(!page.findChild<QPushButton *>(u"exportButton"_s)->isEnabled());
+        // Nothing can load: no "0 events loaded, older events load as you scroll", no live Load older.
+        QVERIFY(!page.findChild<QPushButton *>(u"loadOlderButton"_s)->isEnabled());
 
         // The server has the last word: a refusal is shown in place as well.
         m_permissions = {u"read_api_keys"_s, u"read_audit"_s};

@@ -318,6 +318,11 @@ private Q_SLOTS:
         selectRowNamed(u"Owner tool"_s);
         QVERIFY(!rotate->isEnabled());
         QVERIFY2(rotate->toolTip().contains(u"ranks above your own"_s), qPrintable(rotate->toolTip()));
+        // The server would refuse enabling or deleting it too; disabling a key is always allowed.
+        QVERIFY(!action(u"actionDelete"_s)->isEnabled());
+        QVERIFY2(action(u"actionDelete"_s)->toolTip().contains(u"ranks above your own"_s),
+                 qPrintable(action(u"actionDelete"_s)->toolTip()));
+        QVERIFY(action(u"actionDisable"_s)->isEnabled());
 
         // Keys older than the rotation period are flagged in the Status column.
         const QModelIndex old = table()->model()->index(rowNamed(u"Old reporting"_s), ApiKeyTableModel::Status);
