@@ -145,4 +145,10 @@ void ApiKeyDetailsPane::showFields(const ApiKey &k)
     showLink(m_ui->replacedByValue, k.replacedBy, tr("Replaced by"));
 }
 
+void ApiKeyDetailsPane::reloadActivity()
+{
+    if (!m_keyId.isEmpty())
+        m_activity->reload();
+}
+
 } // namespace datarecs

@@ -30,6 +30,8 @@ public:
     /// Role titles and relative times come from the keys model, so pane and table agree.
     void setModel(const ApiKeyTableModel *model) { m_model = model; }
     void showKey(const std::optional<ApiKey> &key);
+    /// Loads the shown key's recent activity again (after a refresh, or an action on the key).
+    void reloadActivity();
     QString shownKeyId() const { return m_keyId; }
     /// The client the "Recent activity" section loads the key's last events with (not owned).
     void setClient(ApiClient *client);

@@ -100,7 +100,10 @@ ApiKeysPage::ApiKeysPage(Session *session, ConsoleSettings *settings, QWidget *p
     // Delete must not fire while typing in the search field: it only applies with the table focused.
     m_delete->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     m_ui->keysTable->addAction(m_delete);
-    connect(m_refresh, &QAction::triggered, this, &ApiKeysPage::reload);
+    connect(m_refresh, &QAction::triggered, this, [this] {
+        reload();
+        m_details->reloadActivity();
+    });
     connect(m_newKey, &QAction::triggered, this, &ApiKeysPage::newKey);
     connect(m_enable, &QAction::triggered, this, &ApiKeysPage::enableSelected);
     connect(m_disable, &QAction::triggered, this, &ApiKeysPage::disableSelected);
@@ -617,6 +620,9 @@ void ApiKeysPage::enableSelected()
             Q_EMIT statusMessage(tr("Enabled “%1”.").arg(name));
         } else {
             showError(result.error(), BannerKind::ActionFailed, tr("Could not enable “%1”.").arg(name));
+            // The refused attempt is on record although the key did not change.
+            if (m_details->shownKeyId() == id)
+                m_details->reloadActivity();
         }
         updateActions();
     });
@@ -642,6 +648,9 @@ void ApiKeysPage::disableSelected()
             Q_EMIT statusMessage(tr("Disabled “%1”: requests with it are now refused.").arg(name));
         } else {
             showError(result.error(), BannerKind::ActionFailed, tr("Could not disable “%1”.").arg(name));
+            // The refused attempt is on record although the key did not change.
+            if (m_details->shownKeyId() == id)
+                m_details->reloadActivity();
         }
         updateActions();
     });
@@ -669,6 +678,9 @@ void ApiKeysPage::deleteSelected()
             loadQuota();
         } else {
             showError(result.error(), BannerKind::ActionFailed, tr("Could not delete “%1”.").arg(name));
+            // The refused attempt is on record although the key did not change.
+            if (m_details->shownKeyId() == id)
+                m_details->reloadActivity();
         }
         updateActions();
     });

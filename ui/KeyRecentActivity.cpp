@@ -46,6 +46,12 @@ KeyRecentActivity::~KeyRecentActivity()
     }
 }
 
+void KeyRecentActivity::reload()
+{
+    const QString id = std::exchange(m_keyId, {});
+    showKey(id, m_updatedAt);
+}
+
 QString KeyRecentActivity::text() const
 {
     return m_list->text();

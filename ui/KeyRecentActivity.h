@@ -31,6 +31,9 @@ public:
     void setClient(ApiClient *client) { m_client = client; }
     /// Loads the key's last events; the same key with the same update time is not loaded again.
     void showKey(const QString &apiKeyId, const QDateTime &updatedAt);
+    /// Loads the shown key's events again: requests made with a key, or refused changes to it, leave
+    /// events without changing the key.
+    void reload();
     QString text() const;
     /// True while the key's events are on their way.
     bool isLoading() const { return !m_call.isNull(); }

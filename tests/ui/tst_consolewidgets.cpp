@@ -393,6 +393,19 @@ private Q_SLOTS:
         QCOMPARE(m_console->mainWindow()->findChild<QLabel *>(u"countLabel"_s)->text(), u"2 keys"_s);
     }
 
+    void refresh_loadsTheSelectedKeysActivityAgain()
+    {
+        // Requests made with a key add events without changing the key: F5 must show them.
+        startSignedIn();
+        selectRowNamed(u"Old reporting"_s);
+        QTRY_VERIFY(m_server.count("GET", u"/v1/audit-events"_s) > 0);
+        QTest::qWait(50);
+        const int before = m_server.count("GET", u"/v1/audit-events"_s);
+        table()->setFocus();
+        QTest::keyClick(table(), Qt::Key_F5);
+        QTRY_VERIFY(m_server.count("GET", u"/v1/audit-events"_s) > before);
+    }
+
     void markupInAName_isShownAndAskedAboutAsTyped()
     {
         // Another admin chose this name: markup in it must not turn bold, become a link or hide words.
