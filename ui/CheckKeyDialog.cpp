@@ -1,6 +1,7 @@
 #include "CheckKeyDialog.h"
 
 #include "ApiClient.h"
+#include "FitToContents.h"
 #include "KeyFormat.h"
 #include "TimeText.h"
 
@@ -119,6 +120,8 @@ void CheckKeyDialog::setResult(const QString &text)
 {
     m_result->setText(text);
     m_result->setVisible(!text.isEmpty());
+    // A found key takes five or six lines: grow so that all of them show.
+    growToFitContents(this);
 }
 
 void CheckKeyDialog::check()

@@ -306,6 +306,8 @@ void NewApiKeyWizard::buildReviewPage()
     auto *layout = new QVBoxLayout(m_reviewPage);
     m_reviewMessage = WizardPage::textLabel(m_reviewPage, QStringLiteral("reviewMessage"), tr("Generate status"), true);
     layout->addWidget(m_reviewMessage);
+    m_reviewQuotaLabel = WizardPage::textLabel(m_reviewPage, QStringLiteral("reviewQuotaMessage"), tr("Key quota"), true);
+    layout->addWidget(m_reviewQuotaLabel);
     m_reviewSummary = WizardPage::textLabel(m_reviewPage, QStringLiteral("reviewSummary"), tr("Summary of the new key"), true);
     layout->addWidget(m_reviewSummary);
     layout->addStretch(1);
@@ -371,13 +373,15 @@ bool NewApiKeyWizard::isQuotaReached() const
 
 void NewApiKeyWizard::updateQuotaMessage()
 {
-    if (isQuotaReached())
-        WizardPage::setMessage(m_quotaLabel, tr("%1 of %2 keys: delete unused keys or ask to raise the quota. A new key "
-                                    "cannot be generated until then.")
-                                     .arg(m_quota->used)
-                                     .arg(m_quota->limit));
-    else
-        WizardPage::setMessage(m_quotaLabel, QString());
+    const QString text = isQuotaReached()
+                             ? tr("%1 of %2 keys: delete unused keys or ask to raise the quota. A new key "
+                                  "cannot be generated until then.")
+                                   .arg(m_quota->used)
+                                   .arg(m_quota->limit)
+                             : QString();
+    WizardPage::setMessage(m_quotaLabel, text);
+    // The quota disables Generate on the Review page: say why there too, not only on the first page.
+    WizardPage::setMessage(m_reviewQuotaLabel, text);
     m_reviewPage->changed();
 }
 
@@ -530,14 +534,17 @@ void NewApiKeyWizard::onGenerated(const Result<CreatedApiKey> &result, int attem
     case ApiError::Kind::Timeout:
         m_uncertain = true;
         m_uncertainName = name;
+        // The error's own text is a full sentence, so it follows as one instead of going inside
+        // parentheses; and the count is spelt out, as "%n attempt(s)" stays as is without a translation.
         showOn(ReviewPageId,
-               tr("No answer from the server after %n attempt(s) (%1). The key “%2” may or may not have been "
+               (attempts == 1 ? tr("No answer from the server. ")
+                              : tr("No answer from the server after %1 attempts. ").arg(attempts)) +
+                   tr("%1 The key “%2” may or may not have been "
                   "created. Press Generate again: it repeats the very same request, so the server either "
                   "creates the key once or answers with the key it already created, value included; a second "
                   "key is never made. To check without generating, refresh the API Keys list and look for "
                   "“%2” created just now; if it is there but its value was never shown, delete it and create "
-                  "a new one.",
-                  nullptr, attempts)
+                  "a new one.")
                    .arg(error.userMessage(), name));
         return;
     default:
@@ -592,6 +599,10 @@ void NewApiKeyWizard::showOn(PageId page, const QString &message)
         WizardPage::setMessage(m_reviewMessage, QString());
     WizardPage::setMessage(label, message);
     goBackTo(page);
+    // Generate was disabled while the answer was awaited, which took the keyboard focus away from
+    // every control; give it back to Generate, so that Enter tries again.
+    if (page == ReviewPageId)
+        button(QWizard::FinishButton)->setFocus(Qt::OtherFocusReason);
 }
 
 void NewApiKeyWizard::goBackTo(PageId page)

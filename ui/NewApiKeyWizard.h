@@ -121,6 +121,7 @@ private:
     QLabel *m_workspaceMessage = nullptr;
     QLabel *m_reviewSummary = nullptr;
     QLabel *m_reviewMessage = nullptr;
+    QLabel *m_reviewQuotaLabel = nullptr; ///< the quota reason again, next to the disabled Generate
 };
 
 } // namespace datarecs

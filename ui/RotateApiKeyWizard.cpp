@@ -273,12 +273,14 @@ void RotateApiKeyWizard::onRotated(const Result<CreatedApiKey> &result, int atte
         m_uncertain = true;
         lockFields(true);
         WizardPage::setMessage(m_rotateMessage,
-                   tr("No answer from the server after %n attempt(s) (%1). The replacement may or may not have been "
+                   // As in NewApiKeyWizard: the error's text is a sentence of its own, the count spelt out.
+                   (attempts == 1 ? tr("No answer from the server. ")
+                                  : tr("No answer from the server after %1 attempts. ").arg(attempts)) +
+                       tr("%1 The replacement may or may not have been "
                       "created. Press Create replacement again: it repeats the very same request, so the server "
                       "either creates the replacement once or answers with the one it already created, value "
                       "included; a second key is never made. To check without creating, refresh the API Keys list "
-                      "and look at “Replaced by” on “%2”.",
-                      nullptr, attempts)
+                      "and look at “Replaced by” on “%2”.")
                        .arg(error.userMessage(), m_oldName));
         return;
     default:

@@ -1,6 +1,7 @@
 #include "SignInDialog.h"
 
 #include "ApiJob.h"
+#include "FitToContents.h"
 #include "Session.h"
 #include "ui_SignInDialog.h"
 
@@ -86,6 +87,7 @@ void SignInDialog::setNotice(const QString &notice)
 {
     m_ui->noticeLabel->setText(notice);
     m_ui->noticeLabel->setVisible(!notice.isEmpty());
+    growToFitContents(this);
 }
 
 void SignInDialog::lockAccount(bool locked)
@@ -121,10 +123,17 @@ QString SignInDialog::addressProblem(const QString &text)
         return tr("Enter the server address, e.g. https://datarecs.example.com.");
     if (!url.isValid() || url.host().isEmpty() || (url.scheme() != u"https" && url.scheme() != u"http"))
         return tr("“%1” is not a server address: use the form https://datarecs.example.com.").arg(text.trimmed());
-    if (!ApiJob::isSecureEnough(url))
-        return tr("Refusing to send your password over plain HTTP to %1: use https://%1 instead. Plain http:// "
+    if (!ApiJob::isSecureEnough(url)) {
+        // Suggest the same address over https: a server on http://host:8080/datarecs is not at
+        // https://host, so keep the port and the path (only the default http port 80 goes).
+        QUrl secure = url.adjusted(QUrl::RemoveUserInfo);
+        secure.setScheme(QStringLiteral("https"));
+        if (secure.port() == 80)
+            secure.setPort(-1);
+        return tr("Refusing to send your password over plain HTTP to %1: use %2 instead. Plain http:// "
                   "is allowed only to this computer (localhost).")
-            .arg(url.host());
+            .arg(url.host(), secure.toString());
+    }
     return QString();
 }
 
@@ -183,12 +192,16 @@ void SignInDialog::setBusy(bool busy)
                                                         m_ui->rememberCheck})
         w->setEnabled(!busy);
     updateButton();
+    // The busy bar takes a row too, and the minimum height set for the last message does not know it.
+    growToFitContents(this);
 }
 
 void SignInDialog::showMessage(const QString &text)
 {
     m_ui->messageLabel->setText(text);
     m_ui->messageLabel->setVisible(!text.isEmpty());
+    // The message can take several lines: grow rather than squash the fields or clip it.
+    growToFitContents(this);
 }
 
 void SignInDialog::updateButton()

@@ -109,6 +109,49 @@ private Q_SLOTS:
         QVERIFY(!SignInDialog::addressProblem(u"ftp://x"_s).isEmpty());
     }
 
+    void signIn_plainHttpSuggestion_keepsThePortAndPath()
+    {
+        // The suggested https:// address must be one the user can paste back: same port, same path.
+        const QString problem = SignInDialog::addressProblem(u"http://10.0.0.5:8080/datarecs"_s);
+        QVERIFY2(problem.contains(u"use https://10.0.0.5:8080/datarecs instead"_s), qPrintable(problem));
+        QVERIFY2(SignInDialog::addressProblem(u"http://10.0.0.5"_s).contains(u"use https://10.0.0.5 instead"_s),
+                 qPrintable(SignInDialog::addressProblem(u"http://10.0.0.5"_s)));
+    }
+
+    void signIn_message_growsTheDialog_fieldsKeepTheirHeight()
+    {
+        // Under a real window manager the reviewer saw the fields squashed to 8-16 px and the
+        // message cut: the dialog kept its first height when the message appeared.
+        ProfileStore profiles(nullptr);
+        Session session(profiles);
+        SignInDialog dialog(&session);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        fill(dialog, u"http://10.0.0.5:8080"_s, u"owner@acme.test"_s, kPassword);
+        const int before = dialog.height();
+        QTest::mouseClick(dialog.findChild<QPushButton *>(u"signInButton"_s), Qt::LeftButton);
+        QVERIFY(!dialog.message().isEmpty());
+        QTRY_VERIFY2(dialog.height() > before, qPrintable(QString::number(dialog.height())));
+        for (const QString &name : {u"serverEdit"_s, u"emailEdit"_s, u"passwordEdit"_s}) {
+            auto *edit = dialog.findChild<QLineEdit *>(name);
+            QTRY_VERIFY2(edit->height() >= edit->sizeHint().height(),
+                         qPrintable(name + u" "_s + QString::number(edit->height())));
+        }
+        auto *label = dialog.findChild<QLabel *>(u"messageLabel"_s);
+        QVERIFY(label->height() >= label->heightForWidth(label->width()));
+
+        // Signing in again clears the message and shows the busy bar: the fields still keep their height.
+        m_server.close();
+        fill(dialog, m_server.url().toString(), u"owner@acme.test"_s, kPassword);
+        QTest::mouseClick(dialog.findChild<QPushButton *>(u"signInButton"_s), Qt::LeftButton);
+        QVERIFY(dialog.findChild<QProgressBar *>(u"busyIndicator"_s)->isVisible());
+        auto *server = dialog.findChild<QLineEdit *>(u"serverEdit"_s);
+        QTRY_VERIFY2(server->height() >= server->sizeHint().height(), qPrintable(QString::number(server->height())));
+        QTRY_VERIFY_WITH_TIMEOUT(dialog.message().contains(u"Could not reach"_s), 15000);
+        QTRY_VERIFY(label->height() >= label->heightForWidth(label->width()));
+        QVERIFY(server->height() >= server->sizeHint().height());
+    }
+
     void signIn_wrongPassword_saysSo_andKeepsTheFields()
     {
         ProfileStore profiles(nullptr);

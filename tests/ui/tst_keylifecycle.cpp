@@ -496,6 +496,22 @@ private Q_SLOTS:
         QVERIFY(value->text().isEmpty()); // no way back to the value
     }
 
+    void checkKey_found_growsTheDialog_soEveryResultLineShows()
+    {
+        // The reviewer saw only three of the five result lines until resizing the window by hand.
+        CheckKeyDialog dialog(m_client.get(), {{u"workspace_viewer"_s, u"Workspace viewer"_s}});
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QTest::keyClicks(dialog.findChild<QLineEdit *>(u"checkValueEdit"_s), kOldSecret);
+        QTest::mouseClick(dialog.findChild<QPushButton *>(u"checkButton"_s), Qt::LeftButton);
+        QTRY_VERIFY(dialog.resultText().contains(u"Last used"_s));
+        auto *result = dialog.findChild<QLabel *>(u"checkResult"_s);
+        QTRY_VERIFY2(result->height() >= result->heightForWidth(result->width()),
+                     qPrintable(u"%1 < %2"_s.arg(result->height()).arg(result->heightForWidth(result->width()))));
+        auto *value = dialog.findChild<QLineEdit *>(u"checkValueEdit"_s);
+        QVERIFY(value->height() >= value->sizeHint().height());
+    }
+
     void checkKey_unknownValue_isNotAKeyOfThisTenant()
     {
         CheckKeyDialog dialog(m_client.get(), {});

@@ -199,6 +199,10 @@ private Q_SLOTS:
         walkToReview(u"CI deploy"_s);
         QCOMPARE(generate()->text(), u"Generate"_s);
         QVERIFY(!generate()->isEnabled());
+        // A disabled Generate must say why where it is, not only on the first page.
+        auto *review = m_wizard->findChild<QLabel *>(u"reviewQuotaMessage"_s);
+        QVERIFY(review && review->isVisible());
+        QVERIFY2(review->text().contains(u"50 of 50 keys"_s), qPrintable(review->text()));
         QCOMPARE(m_server.count("POST", u"/v1/api-keys"_s), 0);
     }
 
@@ -288,8 +292,14 @@ private Q_SLOTS:
         QVERIFY2(message.contains(u"may or may not have been created"_s), qPrintable(message));
         QVERIFY(message.contains(u"Press Generate again"_s));
         QVERIFY(message.contains(u"refresh the API Keys list"_s));
+        // Proper sentences: no untranslated "attempt(s)", no sentence closed inside parentheses.
+        QVERIFY2(!message.contains(u"attempt(s)"_s) && !message.contains(u".)"_s), qPrintable(message));
+        QVERIFY2(message.startsWith(u"No answer from the server after 3 attempts. Could not reach"_s),
+                 qPrintable(message));
         QCOMPARE(m_wizard->currentId(), int(NewApiKeyWizard::ReviewPageId));
         QVERIFY(m_wizard->isVisible());
+        // The keyboard user lands back on Generate, ready to press it again.
+        QTRY_COMPARE(QApplication::focusWidget(), static_cast<QWidget *>(generate()));
 
         QVERIFY(m_server.listen());
         QSignalSpy created(m_wizard.get(), &NewApiKeyWizard::keyCreated);
