@@ -17,6 +17,10 @@ struct KeyCreator
     QJsonObject toJson() const;
 };
 
+/// The contract's limits on a key's texts, in characters (KeyName, KeyDescription in docs/openapi.yaml).
+inline constexpr int KeyNameMaxLength = 100;
+inline constexpr int KeyDescriptionMaxLength = 500;
+
 /// An API key's metadata. Never holds the secret: that exists only in CreatedApiKey.
 struct ApiKey
 {

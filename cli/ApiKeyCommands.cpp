@@ -161,7 +161,8 @@ bool printCreated(Context &ctx, const CreatedApiKey &created)
 /// here, before a body of that size is refused as too large or cut off in transit.
 bool textsFit(Context &ctx)
 {
-    const struct { QString option; qsizetype limit; } limits[] = {{u"name"_s, 100}, {u"description"_s, 500}};
+    const struct { QString option; qsizetype limit; } limits[] = {{u"name"_s, KeyNameMaxLength},
+                                                                  {u"description"_s, KeyDescriptionMaxLength}};
     for (const auto &[option, limit] : limits) {
         const qsizetype characters = QStringView(ctx.args.value(option).trimmed()).toUcs4().size();
         if (characters > limit) {

@@ -20,8 +20,8 @@ namespace datarecs {
 
 namespace {
 
-constexpr int kNameMax = 100;
-constexpr int kDescriptionMax = 500;
+constexpr int kNameMax = KeyNameMaxLength;
+constexpr int kDescriptionMax = KeyDescriptionMaxLength;
 
 bool isForbiddenControl(QChar c, bool multiLine)
 {

@@ -23,7 +23,7 @@ namespace datarecs {
 
 namespace {
 
-constexpr int kNameMax = 100;
+constexpr int kNameMax = KeyNameMaxLength;
 constexpr int kRefreshMs = 10000;
 
 QString requestIdOf(const ApiJob *job)

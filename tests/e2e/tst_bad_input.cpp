@@ -78,6 +78,16 @@ private:
         return path;
     }
 
+    /// POSTs a key straight to the server (as the owner unless \a token); a created key is deleted at the end.
+    Response postKey(const QJsonObject &fields, const QString &token = {})
+    {
+        const QByteArray body = QJsonDocument(fields).toJson(QJsonDocument::Compact);
+        Response r = direct("POST", QStringLiteral("/v1/api-keys"), token.isEmpty() ? m_owner : token, &body);
+        if (r.status == 201)
+            m_made << r.json().value(QStringLiteral("api_key")).toObject().value(QStringLiteral("id")).toString();
+        return r;
+    }
+
     QString tokenFor(const QString &who) const { return who == QStringLiteral("none") ? QString() : m_owner; }
 
     Environment m_env;
@@ -665,26 +675,19 @@ private slots:
     void anyRfc3339Form_isAccepted()
     {
         const QString when = QDateTime::currentDateTimeUtc().addDays(30).toString(QStringLiteral("yyyy-MM-dd't'HH:mm:ss.zzz123456'z'"));
-        const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("name"), QStringLiteral("lower-case expiry")},
-                                                          {QStringLiteral("role"), QStringLiteral("workspace_viewer")},
-                                                          {QStringLiteral("expires_at"), when}})
-                                    .toJson(QJsonDocument::Compact);
-        const Response created = direct("POST", QStringLiteral("/v1/api-keys"), m_owner, &body);
+        const Response created = postKey({{QStringLiteral("name"), QStringLiteral("lower-case expiry")},
+                                          {QStringLiteral("role"), QStringLiteral("workspace_viewer")},
+                                          {QStringLiteral("expires_at"), when}});
         E2E_EXPECT(created, 201);
         const QJsonObject key = created.json().value(QStringLiteral("api_key")).toObject();
-        m_made << key.value(QStringLiteral("id")).toString();
         QCOMPARE(key.value(QStringLiteral("expires_at")).toString().left(23), when.toUpper().left(23));
         E2E_EXPECT(direct("GET", QStringLiteral("/v1/audit-events?limit=1&since=2026-01-01t00:00:00z"), m_owner), 200);
         // Three calendar years ahead, to the day, is still allowed.
-        const QByteArray atLimit = QJsonDocument(QJsonObject{
-                                                     {QStringLiteral("name"), QStringLiteral("three years")},
-                                                     {QStringLiteral("role"), QStringLiteral("workspace_viewer")},
-                                                     {QStringLiteral("expires_at"),
-                                                      QDateTime::currentDateTimeUtc().addYears(3).addSecs(-60).toString(Qt::ISODate)}})
-                                       .toJson(QJsonDocument::Compact);
-        const Response three = direct("POST", QStringLiteral("/v1/api-keys"), m_owner, &atLimit);
-        E2E_EXPECT(three, 201);
-        m_made << three.json().value(QStringLiteral("api_key")).toObject().value(QStringLiteral("id")).toString();
+        E2E_EXPECT(postKey({{QStringLiteral("name"), QStringLiteral("three years")},
+                            {QStringLiteral("role"), QStringLiteral("workspace_viewer")},
+                            {QStringLiteral("expires_at"),
+                             QDateTime::currentDateTimeUtc().addYears(3).addSecs(-60).toString(Qt::ISODate)}}),
+                   201);
     }
 
     void lengths_countCharacters_notUtf16Units()
@@ -694,14 +697,9 @@ private slots:
         for (int i = 0; i < 100; ++i)
             hundred += key;
         auto create = [&](const QString &name) {
-            const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("name"), name},
-                                                              {QStringLiteral("role"), QStringLiteral("workspace_viewer")}})
-                                        .toJson(QJsonDocument::Compact);
-            return direct("POST", QStringLiteral("/v1/api-keys"), m_owner, &body);
+            return postKey({{QStringLiteral("name"), name}, {QStringLiteral("role"), QStringLiteral("workspace_viewer")}});
         };
-        const Response ok = create(hundred);
-        E2E_EXPECT(ok, 201);
-        m_made << ok.json().value(QStringLiteral("api_key")).toObject().value(QStringLiteral("id")).toString();
+        E2E_EXPECT(create(hundred), 201);
         const Response tooLong = create(hundred + key);
         E2E_VERIFY_EMPTY(problemMismatch(tooLong, 400, QStringLiteral("validation-failed")));
         E2E_VERIFY_EMPTY(errorsMismatch(tooLong, QStringLiteral("name")));
@@ -710,13 +708,10 @@ private slots:
     void rotation_ofANameEndingInAnEmoji_keepsTheEmojiWhole()
     {
         const QString name = QString(69, u'a') + QString::fromUcs4(U"\U0001F600");
-        const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("name"), name},
-                                                          {QStringLiteral("role"), QStringLiteral("workspace_viewer")}})
-                                    .toJson(QJsonDocument::Compact);
-        const Response created = direct("POST", QStringLiteral("/v1/api-keys"), m_owner, &body);
+        const Response created =
+            postKey({{QStringLiteral("name"), name}, {QStringLiteral("role"), QStringLiteral("workspace_viewer")}});
         E2E_EXPECT(created, 201);
         const QString id = created.json().value(QStringLiteral("api_key")).toObject().value(QStringLiteral("id")).toString();
-        m_made << id;
         const Response rotated = direct("POST", QStringLiteral("/v1/api-keys/") + id + QStringLiteral("/rotate"), m_owner);
         E2E_EXPECT(rotated, 201);
         const QString newName = rotated.json().value(QStringLiteral("api_key")).toObject().value(QStringLiteral("name")).toString();
@@ -731,20 +726,16 @@ private slots:
         QVERIFY(workspaces.size() >= 2);
         const QString own = workspaces.at(0).value(QStringLiteral("id")).toString();
         const QString other = workspaces.at(1).value(QStringLiteral("id")).toString();
-        const QByteArray adminBody = QJsonDocument(QJsonObject{{QStringLiteral("name"), QStringLiteral("restricted admin")},
-                                                               {QStringLiteral("role"), QStringLiteral("admin")},
-                                                               {QStringLiteral("workspace_id"), own}})
-                                         .toJson(QJsonDocument::Compact);
-        const Response admin = direct("POST", QStringLiteral("/v1/api-keys"), m_owner, &adminBody);
+        const Response admin = postKey({{QStringLiteral("name"), QStringLiteral("restricted admin")},
+                                        {QStringLiteral("role"), QStringLiteral("admin")},
+                                        {QStringLiteral("workspace_id"), own}});
         E2E_EXPECT(admin, 201);
-        m_made << admin.json().value(QStringLiteral("api_key")).toObject().value(QStringLiteral("id")).toString();
         const QString restricted = admin.json().value(QStringLiteral("secret")).toString();
         auto createIn = [&](const QString &workspace) {
-            const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("name"), QStringLiteral("x")},
-                                                              {QStringLiteral("role"), QStringLiteral("workspace_viewer")},
-                                                              {QStringLiteral("workspace_id"), workspace}})
-                                        .toJson(QJsonDocument::Compact);
-            return direct("POST", QStringLiteral("/v1/api-keys"), restricted, &body);
+            return postKey({{QStringLiteral("name"), QStringLiteral("x")},
+                            {QStringLiteral("role"), QStringLiteral("workspace_viewer")},
+                            {QStringLiteral("workspace_id"), workspace}},
+                           restricted);
         };
         const Response hidden = createIn(other);
         const Response unknown = createIn(QStringLiteral("ws_0000000000000000"));
