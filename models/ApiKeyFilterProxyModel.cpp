@@ -125,7 +125,7 @@ bool ApiKeyFilterProxyModel::matchesStatus(const ApiKey &key, const QDateTime &n
         return key.lastUsedAt ? *key.lastUsedAt < cutoff : key.createdAt < cutoff;
     }
     case StatusFilter::RotationDue:
-        return key.createdAt < now.addDays(-m_rotationDays);
+        return isRotationDue(key, now);
     case StatusFilter::ExpiringSoon:
         return key.expiresAt && *key.expiresAt > now && *key.expiresAt <= now.addDays(m_expiringDays);
     }

@@ -754,8 +754,12 @@ QList<ApiKeyRecord> SqlStorage::apiKeys(const ApiKeyQuery &query)
         sql += QStringLiteral(" AND COALESCE(k.last_used_at, k.created_at) < ?");
         values.append(query.staleBefore);
     } else if (status == QLatin1StringView("rotation_due")) {
-        sql += QStringLiteral(" AND k.created_at < ?");
+        // Only keys still in service: a disabled or expired key accepts no requests, and a replaced one is
+        // already being rotated away from. The console's Status column flags the same keys.
+        sql += QStringLiteral(" AND k.created_at < ? AND k.enabled = 1 AND (k.expires_at IS NULL OR k.expires_at > ?)"
+                              " AND k.replaced_by IS NULL");
         values.append(query.rotationBefore);
+        values.append(query.now);
     } else {
         setError(QStringLiteral("unknown key status filter: %1").arg(status));
         return out;

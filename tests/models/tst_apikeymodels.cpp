@@ -328,10 +328,20 @@ private Q_SLOTS:
         QCOMPARE(namesOf(*m_proxy), (QStringList{u"Old reporting"_s, u"Never used"_s}));
         m_proxy->setStaleDays(5);
         QCOMPARE(namesOf(*m_proxy), (QStringList{u"Old reporting"_s, u"Never used"_s, u"Analytics"_s}));
-        m_proxy->setStatusFilter(F::RotationDue); // created more than 90 days ago
+        m_proxy->setStatusFilter(F::RotationDue); // enabled, not replaced, created more than 90 days ago
+        QCOMPARE(namesOf(*m_proxy), (QStringList{u"Old reporting"_s, u"Never used"_s, u"Analytics"_s}));
+        m_proxy->setRotationDays(20); // Billing export (30 days old) is disabled: not due
         QCOMPARE(namesOf(*m_proxy), (QStringList{u"Old reporting"_s, u"Never used"_s, u"Analytics"_s}));
         m_proxy->setRotationDays(300);
         QCOMPARE(namesOf(*m_proxy), QStringList{u"Analytics"_s});
+        // The filter lists exactly the keys the Status column flags.
+        for (int r = 0; r < m_proxy->rowCount(); ++r)
+            QVERIFY(m_proxy->index(r, ApiKeyTableModel::Status).data(Qt::AccessibleTextRole).toString().endsWith(
+                u"rotation due"_s));
+        ApiKey replaced = sampleKeys().at(4);
+        replaced.replacedBy = u"key_e"_s;
+        m_model->upsertKey(replaced);
+        QCOMPARE(m_proxy->rowCount(), 0);
         m_proxy->setStatusFilter(F::ExpiringSoon);
         QCOMPARE(namesOf(*m_proxy), QStringList{u"Deploy bot"_s});
         m_proxy->setExpiringSoonDays(3);

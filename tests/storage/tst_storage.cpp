@@ -386,6 +386,19 @@ private slots:
                     [](ApiKeyRecord &k) { k.description = QStringLiteral("Überwachung der ÉTATS"); }));
         QVERIFY(add(QStringLiteral("Deploy 100%_done"), Now - 6 * Day, [](ApiKeyRecord &) {}));
         QVERIFY(add(QStringLiteral("Deploy 1000 done"), Now - 7 * Day, [](ApiKeyRecord &) {}));
+        // Old and in recent use, but out of service or already rotated: none is due for rotation.
+        QVERIFY(add(QStringLiteral("old, disabled"), Now - 150 * Day, [&](ApiKeyRecord &k) {
+            k.enabled = false;
+            k.lastUsedAt = Now - Day;
+        }));
+        QVERIFY(add(QStringLiteral("old, expired"), Now - 300 * Day, [&](ApiKeyRecord &k) {
+            k.expiresAt = Now - Day;
+            k.lastUsedAt = Now - 2 * Day;
+        }));
+        QVERIFY(add(QStringLiteral("old, replaced"), Now - 120 * Day, [&](ApiKeyRecord &k) {
+            k.replacedBy = keys.first().id;
+            k.lastUsedAt = Now - Day;
+        }));
 
         auto list = [&](auto &&tweak) {
             ApiKeyQuery q;
@@ -405,10 +418,11 @@ private slots:
             withStatus("enabled"),
             sorted({QStringLiteral("active"), QStringLiteral("expiring soon"), QStringLiteral("abandoned"),
                     QStringLiteral("forgotten"), QStringLiteral("fresh, never used"),
-                    QStringLiteral("Deploy 100%_done"), QStringLiteral("Deploy 1000 done")}));
-        QCOMPARE(withStatus("disabled"), QStringList{QStringLiteral("disabled")});
-        QCOMPARE(withStatus("expired"),
-                 sorted({QStringLiteral("expired"), QStringLiteral("expires at now")}));
+                    QStringLiteral("Deploy 100%_done"), QStringLiteral("Deploy 1000 done"),
+                    QStringLiteral("old, replaced")}));
+        QCOMPARE(withStatus("disabled"), sorted({QStringLiteral("disabled"), QStringLiteral("old, disabled")}));
+        QCOMPARE(withStatus("expired"), sorted({QStringLiteral("expired"), QStringLiteral("expires at now"),
+                                                QStringLiteral("old, expired")}));
         QCOMPARE(withStatus("stale"), sorted({QStringLiteral("abandoned"), QStringLiteral("forgotten")}));
         QCOMPARE(withStatus("rotation_due"),
                  sorted({QStringLiteral("abandoned"), QStringLiteral("forgotten")}));
