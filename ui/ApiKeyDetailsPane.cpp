@@ -1,5 +1,6 @@
 #include "ApiKeyDetailsPane.h"
 
+#include "AccessibleField.h"
 #include "ApiKeyTableModel.h"
 #include "KeyRecentActivity.h"
 #include "PlainToolTip.h"
@@ -16,6 +17,20 @@ ApiKeyDetailsPane::ApiKeyDetailsPane(QWidget *parent)
     : QWidget(parent), m_ui(std::make_unique<Ui::ApiKeyDetailsPane>()), m_activity(new KeyRecentActivity)
 {
     m_ui->setupUi(this);
+    const std::pair<QLabel *, QString> fields[] = {
+        {m_ui->idValue, tr("ID")},
+        {m_ui->hintValue, tr("Key hint")},
+        {m_ui->roleValue, tr("Role")},
+        {m_ui->workspaceValue, tr("Workspace")},
+        {m_ui->statusValue, tr("Status")},
+        {m_ui->createdByValue, tr("Created by")},
+        {m_ui->createdValue, tr("Created")},
+        {m_ui->updatedValue, tr("Updated")},
+        {m_ui->lastUsedValue, tr("Last used")},
+        {m_ui->expiresValue, tr("Expires")},
+    };
+    for (const auto &[value, field] : fields)
+        setAccessibleField(value, field);
     // "Recent activity": a heading (the label of the .ui) and the key's last events below it.
     m_ui->activityLabel->setText(tr("Recent activity"));
     QFont heading = m_ui->activityLabel->font();

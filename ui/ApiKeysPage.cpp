@@ -1,19 +1,20 @@
 #include "ApiKeysPage.h"
 
+#include "AccessibleField.h"
 #include "ApiKeyDetailsPane.h"
 #include "ApiKeyFilterProxyModel.h"
 #include "ApiKeyTableModel.h"
 #include "Confirmation.h"
+#include "ConsoleSettings.h"
 #include "KeyQuestions.h"
 #include "KeyRevealDialog.h"
 #include "NewApiKeyWizard.h"
-#include "ConsoleSettings.h"
 #include "RoleListModel.h"
 #include "Session.h"
 #include "StyleIcon.h"
 #include "TimeText.h"
-#include "UiLogging.h"
 #include "ui_ApiKeysPage.h"
+#include "UiLogging.h"
 
 #include <QAction>
 #include <QHeaderView>
@@ -48,6 +49,9 @@ ApiKeysPage::ApiKeysPage(Session *session, ConsoleSettings *settings, QWidget *p
 {
     m_ui->setupUi(this);
     setObjectName(QStringLiteral("apiKeysPage"));
+    setAccessibleField(m_ui->countLabel, tr("Keys shown"));
+    setAccessibleField(m_ui->readOnlyNotice, tr("Read-only"));
+    setAccessibleField(m_ui->messageText, tr("Problem"));
     QFont title = m_ui->pageTitle->font();
     title.setPointSizeF(title.pointSizeF() * 1.4);
     title.setBold(true);

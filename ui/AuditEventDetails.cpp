@@ -1,5 +1,6 @@
 #include "AuditEventDetails.h"
 
+#include "AccessibleField.h"
 #include "AuditLogModel.h"
 #include "TimeText.h"
 #include "WrappedText.h"
@@ -30,7 +31,7 @@ AuditEventDetails::AuditEventDetails(QWidget *parent)
     setObjectName(u"auditEventDetails"_s);
     setAccessibleName(tr("Event details"));
     m_title->setObjectName(u"eventTitle"_s);
-    m_title->setAccessibleName(tr("Event"));
+    setAccessibleField(m_title, tr("Event"));
     QFont bold = m_title->font();
     bold.setBold(true);
     bold.setPointSizeF(bold.pointSizeF() * 1.15);
@@ -108,7 +109,7 @@ QLabel *AuditEventDetails::addField(const QString &objectName, const QString &la
 {
     auto *value = new QLabel;
     value->setObjectName(objectName);
-    value->setAccessibleName(label);
+    setAccessibleField(value, label);
     value->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
     value->setFocusPolicy(Qt::StrongFocus); // Tab reaches every value, to read or copy it
     value->setTextFormat(Qt::PlainText);

@@ -1,5 +1,6 @@
 #include "AuditLogPage.h"
 
+#include "AccessibleField.h"
 #include "AuditEventDetails.h"
 #include "AuditExportToFile.h"
 #include "AuditLogModel.h"
@@ -40,7 +41,10 @@ const QString kReadAudit = u"read_audit"_s;
 template <typename W> W *named(W *w, const QString &objectName, const QString &accessibleName)
 {
     w->setObjectName(objectName);
-    w->setAccessibleName(accessibleName);
+    if constexpr (std::is_base_of_v<QLabel, W>)
+        setAccessibleField(w, accessibleName); // read with its text: "Export result: 1,204 events written"
+    else
+        w->setAccessibleName(accessibleName);
     return w;
 }
 } // namespace

@@ -1,5 +1,6 @@
 #include "CheckKeyDialog.h"
 
+#include "AccessibleField.h"
 #include "ApiClient.h"
 #include "FitToContents.h"
 #include "KeyFormat.h"
@@ -36,7 +37,7 @@ CheckKeyDialog::CheckKeyDialog(ApiClient *client, const QHash<QString, QString> 
                                 "DataRecs server, and cleared when this window closes."),
                              this);
     intro->setObjectName(QStringLiteral("checkKeyIntro"));
-    intro->setAccessibleName(tr("Introduction"));
+    setAccessibleField(intro, tr("Introduction"));
     intro->setWordWrap(true);
 
     auto *valueLabel = new QLabel(tr("Key &value:"), this);
@@ -56,7 +57,7 @@ CheckKeyDialog::CheckKeyDialog(ApiClient *client, const QHash<QString, QString> 
     m_checkButton->setAccessibleDescription(tr("Checks the value's format, then finds the key it belongs to."));
     m_checkButton->setDefault(true);
     m_result->setObjectName(QStringLiteral("checkResult"));
-    m_result->setAccessibleName(tr("Result"));
+    setAccessibleField(m_result, tr("Result"));
     m_result->setWordWrap(true);
     m_result->setTextFormat(Qt::PlainText);
     m_result->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);

@@ -1,5 +1,6 @@
 #include "ExpiryPicker.h"
 
+#include "AccessibleField.h"
 #include "TimeText.h"
 
 #include <QComboBox>
@@ -32,7 +33,7 @@ ExpiryPicker::ExpiryPicker(QWidget *parent)
     m_dateEdit->setDate(QDate::currentDate().addDays(90));
     m_dateEdit->setVisible(false);
     m_error->setObjectName(QStringLiteral("expiryError"));
-    m_error->setAccessibleName(tr("Expiry problem"));
+    setAccessibleField(m_error, tr("Expiry problem"));
     m_error->setWordWrap(true);
     m_error->setTextFormat(Qt::PlainText);
     m_error->setVisible(false);

@@ -1,5 +1,7 @@
 #include "IncidentSummaryDialog.h"
 
+#include "AccessibleField.h"
+
 #include <QClipboard>
 #include <QFontDatabase>
 #include <QGuiApplication>
@@ -34,7 +36,7 @@ IncidentSummaryDialog::IncidentSummaryDialog(const ApiKey &key, const QString &r
                                  .arg(key.name),
                              this);
     intro->setObjectName(QStringLiteral("incidentIntro"));
-    intro->setAccessibleName(tr("Introduction"));
+    setAccessibleField(intro, tr("Introduction"));
     intro->setWordWrap(true);
     intro->setTextFormat(Qt::PlainText);
 
@@ -59,7 +61,7 @@ IncidentSummaryDialog::IncidentSummaryDialog(const ApiKey &key, const QString &r
     m_closeButton->setAccessibleName(tr("Close"));
     m_closeButton->setAccessibleDescription(tr("Closes this summary; the key stays disabled."));
     m_copiedLabel->setObjectName(QStringLiteral("copiedLabel"));
-    m_copiedLabel->setAccessibleName(tr("Copy status"));
+    setAccessibleField(m_copiedLabel, tr("Copy status"));
 
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_copyButton);

@@ -1,5 +1,6 @@
 #include "KeyRecentActivity.h"
 
+#include "AccessibleField.h"
 #include "ApiClient.h"
 #include "AuditLogModel.h"
 #include "TimeText.h"
@@ -20,7 +21,7 @@ KeyRecentActivity::KeyRecentActivity(QWidget *parent)
     setObjectName(u"recentActivity"_s);
     setAccessibleName(tr("Recent activity"));
     m_list->setObjectName(u"recentActivityList"_s);
-    m_list->setAccessibleName(tr("Recent activity of the key"));
+    setAccessibleField(m_list, tr("Recent activity of the key"));
     m_list->setTextFormat(Qt::PlainText);
     m_list->setWordWrap(true);
     m_list->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);

@@ -1,5 +1,6 @@
 #include "KeyRevealDialog.h"
 
+#include "AccessibleField.h"
 #include "Confirmation.h"
 #include "SecretClipboard.h"
 
@@ -35,7 +36,7 @@ KeyRevealDialog::KeyRevealDialog(const CreatedApiKey &created, const QString &ro
                                this);
     warning->setObjectName(QStringLiteral("revealWarning"));
     warning->setWordWrap(true);
-    warning->setAccessibleName(tr("Warning"));
+    setAccessibleField(warning, tr("Warning"));
     layout->addWidget(warning);
 
     auto *form = new QFormLayout;
@@ -79,7 +80,7 @@ KeyRevealDialog::KeyRevealDialog(const CreatedApiKey &created, const QString &ro
 
     m_countdownLabel = new QLabel(this);
     m_countdownLabel->setObjectName(QStringLiteral("countdownLabel"));
-    m_countdownLabel->setAccessibleName(tr("Clipboard status"));
+    setAccessibleField(m_countdownLabel, tr("Clipboard status"));
     m_countdownLabel->setWordWrap(true);
     layout->addWidget(m_countdownLabel);
 

@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 
+#include "AccessibleField.h"
 #include "ApiKeyDetailsPane.h"
 #include "ApiKeysPage.h"
 #include "AuditLogPage.h"
@@ -58,14 +59,13 @@ MainWindow::MainWindow(Session *session, ConsoleSettings *settings, QWidget *par
         label->setTextFormat(Qt::PlainText); // tenant and account names as typed, never as HTML
         statusBar()->addPermanentWidget(label);
     }
+    // The tenant, account and keychain texts say what they are ("Tenant: Acme"), so screen readers read
+    // them as they are; the quota's "12 of 50 keys" needs its field.
     m_tenantLabel->setObjectName(QStringLiteral("tenantLabel"));
-    m_tenantLabel->setAccessibleName(tr("Tenant"));
     m_accountLabel->setObjectName(QStringLiteral("accountLabel"));
-    m_accountLabel->setAccessibleName(tr("Signed-in account"));
     m_quotaLabel->setObjectName(QStringLiteral("quotaLabel"));
-    m_quotaLabel->setAccessibleName(tr("API key quota"));
+    setAccessibleField(m_quotaLabel, tr("API key quota"));
     m_keychainLabel->setObjectName(QStringLiteral("keychainLabel"));
-    m_keychainLabel->setAccessibleName(tr("Session storage"));
     statusBar()->setObjectName(QStringLiteral("statusBar"));
 
     connect(m_session, &Session::signedIn, this, &MainWindow::updateStatusBar);

@@ -1,5 +1,6 @@
 #include "SignInDialog.h"
 
+#include "AccessibleField.h"
 #include "ApiJob.h"
 #include "FitToContents.h"
 #include "Session.h"
@@ -14,6 +15,8 @@ SignInDialog::SignInDialog(Session *session, QWidget *parent)
 {
     m_ui->setupUi(this);
     setObjectName(QStringLiteral("signInDialog"));
+    setAccessibleField(m_ui->noticeLabel, tr("Notice"));
+    setAccessibleField(m_ui->messageLabel, tr("Sign-in problem"));
     QPushButton *ok = m_ui->buttonBox->button(QDialogButtonBox::Ok);
     ok->setText(tr("Sign in"));
     ok->setObjectName(QStringLiteral("signInButton"));

@@ -1,5 +1,7 @@
 #include "WizardPage.h"
 
+#include "AccessibleField.h"
+
 #include <QLabel>
 
 namespace datarecs {
@@ -8,7 +10,7 @@ QLabel *WizardPage::textLabel(QWidget *parent, const QString &objectName, const 
 {
     auto *label = new QLabel(parent);
     label->setObjectName(objectName);
-    label->setAccessibleName(accessibleName);
+    setAccessibleField(label, accessibleName);
     label->setWordWrap(true);
     label->setTextFormat(Qt::PlainText);
     label->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);

@@ -176,9 +176,14 @@ if me.get("api_key", {}).get("name") != key_name:
 press(wait_for("the Close button", lambda: find(reveal, pyatspi.ROLE_PUSH_BUTTON, "Close")), "Close")
 wait_for("the reveal dialog to close", lambda: find(app(), pyatspi.ROLE_DIALOG, "New API key value") is None)
 wait_for("the new key in the table", lambda: find(app(), pyatspi.ROLE_TABLE_CELL, key_name))
+# The details pane shows the new key, and a screen reader hears each value with its field, not the
+# field alone.
+wait_for("the new key's id read with its field", lambda: find(app(), pyatspi.ROLE_LABEL, "ID: " + me["api_key"]["id"]))
+wait_for("its status read with its field", lambda: find(app(), pyatspi.ROLE_LABEL, "Status: Enabled"))
 
 console.terminate()
 console.wait(timeout=10)
 server.terminate()
 server.wait(timeout=10)
-print("PASS: New API Key -> Generate -> Copy through AT-SPI; the copied key authenticates as %r" % key_name)
+print("PASS: New API Key -> Generate -> Copy through AT-SPI; the copied key authenticates as %r, and its "
+      "details are read with their fields" % key_name)

@@ -5,6 +5,7 @@
 #include "Confirmation.h"
 #include "MainWindow.h"
 
+#include <QAccessible>
 #include <QApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -57,6 +58,12 @@ QWidget *visibleTopLevel(const QString &objectName)
             return w;
     }
     return nullptr;
+}
+
+QString spokenName(QWidget *widget)
+{
+    QAccessibleInterface *iface = QAccessible::queryAccessibleInterface(widget);
+    return iface ? iface->text(QAccessible::Name) : QString();
 }
 
 QTableView *keysTable(const MainWindow *window)

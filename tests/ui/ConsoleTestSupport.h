@@ -40,6 +40,9 @@ datarecs::ConsoleApp::Options signInOptions(const QUrl &server, const QString &e
 /// The top-level widget with this objectName that is on screen (a dialog the console opened by itself).
 QWidget *visibleTopLevel(const QString &objectName);
 
+/// What a screen reader reads as the widget's name (its accessible interface's, not the property).
+QString spokenName(QWidget *widget);
+
 QTableView *keysTable(const datarecs::MainWindow *window);
 /// The row of the keys table that shows the key of that name, or -1.
 int rowNamed(const QTableView *table, const QString &name);

@@ -356,6 +356,35 @@ private Q_SLOTS:
         QVERIFY(action(u"actionRotate"_s)->toolTip().contains(u"create_api_key"_s));
     }
 
+    void detailsPane_screenReadersHearEachValueWithItsField()
+    {
+        startSignedIn();
+        selectRowNamed(u"Billing export"_s);
+        auto spoken = [&](const char *objectName) {
+            return spokenName(window()->findChild<QLabel *>(QLatin1StringView(objectName)));
+        };
+        QCOMPARE(spoken("statusValue"), u"Status: Disabled"_s);
+        QCOMPARE(spoken("idValue"), u"ID: %1"_s.arg(page()->selectedKey()->id));
+        // A value on two lines is read as one, with a pause.
+        const QString created = window()->findChild<QLabel *>(u"createdValue"_s)->text();
+        QCOMPARE(spoken("createdValue"),
+                 u"Created: "_s + created.section(u'\n', 0, 0) + u", "_s + created.section(u'\n', 1, 1));
+        // Every value of the pane is read with what it is, and with its text.
+        for (QLabel *value : window()->findChild<QWidget *>(u"fieldsWidget"_s)->findChildren<QLabel *>()) {
+            if (!value->objectName().endsWith(u"Value"_s))
+                continue;
+            const QString name = spokenName(value);
+            QVERIFY2(name.contains(u": "_s) && name.size() > value->text().section(u'\n', 0, 0).size(),
+                     qPrintable(value->objectName() + u" reads "_s + name));
+        }
+        // The name follows the selection.
+        selectRowNamed(u"Deploy bot"_s);
+        QCOMPARE(spoken("statusValue"), u"Status: Enabled"_s);
+        // The status bar's quota says what its numbers are.
+        const QString quota = spokenName(window()->findChild<QLabel *>(u"quotaLabel"_s));
+        QVERIFY2(quota.startsWith(u"API key quota: "_s) && quota.endsWith(u" of 50 keys"_s), qPrintable(quota));
+    }
+
     void detailsPane_replacesAndReplacedBy_areLinksThatSelectTheOtherKey()
     {
         m_keys[1].replacedBy = u"key_aaaaaaaaaaaaaaaa"_s;

@@ -118,6 +118,9 @@ private Q_SLOTS:
         QVERIFY(!next()->isEnabled());
         QVERIFY(m_wizard->findChild<QLabel *>(u"nameError"_s)->isVisible());
         QVERIFY(m_wizard->findChild<QLabel *>(u"nameError"_s)->text().contains(u"100"_s));
+        // A screen reader hears the problem itself, not only that there is one.
+        QCOMPARE(spokenName(m_wizard->findChild<QLabel *>(u"nameError"_s)),
+                 u"Name problem: "_s + m_wizard->findChild<QLabel *>(u"nameError"_s)->text());
         name->setText(u"CI\u0001deploy"_s);
         QVERIFY(!next()->isEnabled());
         QVERIFY(m_wizard->findChild<QLabel *>(u"nameError"_s)->text().contains(u"control"_s));
