@@ -4,6 +4,7 @@
 #include "ApiKeyDetailsPane.h"
 #include "ApiKeyFilterProxyModel.h"
 #include "ApiKeyTableModel.h"
+#include "ClearButton.h"
 #include "Confirmation.h"
 #include "ConsoleSettings.h"
 #include "KeyQuestions.h"
@@ -132,6 +133,7 @@ ApiKeysPage::ApiKeysPage(Session *session, ConsoleSettings *settings, QWidget *p
     m_contextMenu->addAction(m_refresh);
     connect(m_ui->keysTable, &QWidget::customContextMenuRequested, this, &ApiKeysPage::showContextMenu);
 
+    enableClearButton(m_ui->searchEdit, tr("Clear the search"));
     auto *focusSearch = new QShortcut(QKeySequence::Find, this);
     connect(focusSearch, &QShortcut::activated, this, [this] {
         m_ui->searchEdit->setFocus(Qt::ShortcutFocusReason);

@@ -202,13 +202,23 @@ void ApiKeysPage::reportCompromisedSelected()
         return;
     const ApiKey key = *selected;
     // One question only: in an incident every extra click is time the key keeps working.
-    const bool yes = Confirmation::ask(
-        this, {tr("Report compromised key"),
-               tr("Report “%1” (%2) as compromised?\n\nThe key is disabled at once: every request made with it is "
-                  "refused. The audit log then opens filtered to this key, and you can create a replacement with "
-                  "the same role and workspace.")
-                   .arg(key.name, key.id),
-               tr("Disable and report"), true});
+    // A key that is already refused needs no disabling: say so rather than promise a change.
+    const Confirmation::Question question =
+        key.enabled
+            ? Confirmation::Question{tr("Report compromised key"),
+                                     tr("Report “%1” (%2) as compromised?\n\nThe key is disabled at once: every "
+                                        "request made with it is refused. The audit log then opens filtered to this "
+                                        "key, and you can create a replacement with the same role and workspace.")
+                                         .arg(key.name, key.id),
+                                     tr("Disable and report"), true}
+            : Confirmation::Question{tr("Report compromised key"),
+                                     tr("Report “%1” (%2) as compromised?\n\nThe key is already %3: every request "
+                                        "made with it is refused, and it stays that way. The audit log opens "
+                                        "filtered to this key, and you can create a replacement with the same role "
+                                        "and workspace.")
+                                         .arg(key.name, key.id, key.status),
+                                     tr("Report"), false};
+    const bool yes = Confirmation::ask(this, question);
     if (!yes)
         return;
 

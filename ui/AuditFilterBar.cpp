@@ -1,5 +1,6 @@
 #include "AuditFilterBar.h"
 
+#include "ClearButton.h"
 #include "TimeText.h"
 
 #include <QComboBox>
@@ -150,7 +151,7 @@ AuditFilterBar::AuditFilterBar(QWidget *parent)
     m_apiKey->lineEdit()->setAccessibleName(tr("API key name or id"));
     named(m_actor, u"actorEdit"_s, tr("Actor id"));
     m_actor->setPlaceholderText(tr("Any actor (user or key id)"));
-    m_actor->setClearButtonEnabled(true);
+    enableClearButton(m_actor, tr("Clear the actor"));
     named(m_action, u"actionCombo"_s, tr("Action"));
     m_action->setEditable(true);
     m_action->setInsertPolicy(QComboBox::NoInsert);

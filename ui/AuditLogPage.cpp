@@ -4,6 +4,7 @@
 #include "AuditEventDetails.h"
 #include "AuditExportToFile.h"
 #include "AuditLogModel.h"
+#include "ClearButton.h"
 #include "ConsoleSettings.h"
 #include "Session.h"
 
@@ -117,7 +118,7 @@ AuditLogPage::AuditLogPage(Session *session, ConsoleSettings *settings, QWidget 
 
     m_find->setPlaceholderText(tr("Find in loaded rows (searched here, not on the server)"));
     m_find->setToolTip(tr("The server has no free-text search: this looks only through the events loaded so far."));
-    m_find->setClearButtonEnabled(true);
+    enableClearButton(m_find, tr("Clear the find text"));
     auto *find = new QAction(tr("Find in loaded rows"), this);
     find->setObjectName(u"actionFindLoaded"_s);
     find->setShortcut(QKeySequence::Find);

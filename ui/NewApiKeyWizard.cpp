@@ -1,6 +1,7 @@
 #include "NewApiKeyWizard.h"
 
 #include "ApiClient.h"
+#include "ClearButton.h"
 #include "ExpiryPicker.h"
 #include "KeyFormat.h"
 #include "WizardPage.h"
@@ -251,7 +252,7 @@ void NewApiKeyWizard::buildWorkspacePage()
     m_workspaceSearch = new QLineEdit(m_workspacePage);
     m_workspaceSearch->setObjectName(QStringLiteral("workspaceSearch"));
     m_workspaceSearch->setAccessibleName(tr("Search workspaces"));
-    m_workspaceSearch->setClearButtonEnabled(true);
+    enableClearButton(m_workspaceSearch, tr("Clear the workspace search"));
     searchLabel->setBuddy(m_workspaceSearch);
     layout->addWidget(searchLabel);
     layout->addWidget(m_workspaceSearch);

@@ -677,6 +677,12 @@ private Q_SLOTS:
         }
         QVERIFY2(unnamed.isEmpty(), qPrintable(unnamed.join(u", "_s)));
 
+        // The search field's clear button takes no focus but is what a screen reader's pointer finds.
+        auto *search = window->findChild<QLineEdit *>(u"searchEdit"_s);
+        const QList<QToolButton *> clear = search->findChildren<QToolButton *>(Qt::FindDirectChildrenOnly);
+        QCOMPARE(clear.size(), 1);
+        QCOMPARE(QAccessible::queryAccessibleInterface(clear.first())->text(QAccessible::Name), u"Clear the search"_s);
+
         // The sign-in dialog too.
         ProfileStore profiles(nullptr);
         Session session(profiles);

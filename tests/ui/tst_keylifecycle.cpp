@@ -477,6 +477,26 @@ private Q_SLOTS:
         QVERIFY(!page()->findChild<IncidentSummaryDialog *>());
     }
 
+    void reportCompromised_alreadyDisabledKey_promisesNoChange_andSendsNoDisable()
+    {
+        startSignedIn();
+        selectRowNamed(u"Billing export"_s); // disabled already
+        QSignalSpy activity(page(), &ApiKeysPage::activityRequested);
+        int asked = 0;
+        answerAndCount(asked, true);
+        action(u"actionReportCompromised"_s)->trigger();
+        QTRY_COMPARE(activity.size(), 1);
+        const Confirmation::Question question = *Confirmation::lastQuestion();
+        QVERIFY2(question.text.contains(u"already disabled"_s), qPrintable(question.text));
+        QVERIFY2(!question.text.contains(u"disabled at once"_s), qPrintable(question.text));
+        QCOMPARE(question.acceptLabel, u"Report"_s);
+        QCOMPARE(m_server.count("POST", u"/v1/api-keys/key_bbbbbbbbbbbbbbbb/disable"_s), 0);
+        auto *summary = page()->findChild<IncidentSummaryDialog *>();
+        QVERIFY(summary);
+        QVERIFY2(summary->summaryText().contains(u"The key was already disabled"_s), qPrintable(summary->summaryText()));
+        summary->accept();
+    }
+
     // --- checking a key value ---
 
     void checkKey_badChecksum_isExplained_withoutAnyRequest()

@@ -26,6 +26,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTest>
+#include <QToolButton>
 
 using namespace datarecs;
 using namespace Qt::StringLiterals;
@@ -320,6 +321,11 @@ private Q_SLOTS:
                  qobject_cast<QAbstractButton *>(w)) && w->isVisibleTo(m_wizard.get()) && !w->objectName().startsWith(u"qt_"))
                 QVERIFY2(!w->accessibleName().isEmpty(), qPrintable(w->objectName()));
         }
+        // The workspace search's clear button, Qt's own, is named too.
+        auto *search = m_wizard->findChild<QLineEdit *>(u"workspaceSearch"_s);
+        const QList<QToolButton *> clear = search->findChildren<QToolButton *>(Qt::FindDirectChildrenOnly);
+        QCOMPARE(clear.size(), 1);
+        QCOMPARE(clear.first()->accessibleName(), u"Clear the workspace search"_s);
         CreatedApiKey key;
         key.apiKey = createdKey({{u"name"_s, u"x"_s}, {u"role"_s, u"admin"_s}});
         key.secret = kSecret;
