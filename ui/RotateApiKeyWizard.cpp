@@ -137,11 +137,6 @@ void RotateApiKeyWizard::buildReplacementPage(const QString &roleTitle)
         m_replacementPage->changed();
     });
     connect(m_expiry, &ExpiryPicker::changed, m_replacementPage, &WizardPage::changed);
-    // The name is what there is to decide: it gets the focus (the facts above stay reachable with
-    // Shift+Tab). QWizard focuses the page's first child once the page is shown, so this comes after.
-    m_replacementPage->initialize = [this] {
-        QTimer::singleShot(0, m_nameEdit, [this] { m_nameEdit->setFocus(Qt::TabFocusReason); });
-    };
     m_replacementPage->setCommitPage(true);
     m_replacementPage->complete = [this] {
         return !m_rotating && NewApiKeyWizard::nameProblem(m_nameEdit->text()).isEmpty() && m_expiry->problem().isEmpty();
@@ -220,6 +215,16 @@ QString RotateApiKeyWizard::message() const
 QString RotateApiKeyWizard::activityText() const
 {
     return m_activityLabel->text();
+}
+
+void RotateApiKeyWizard::showEvent(QShowEvent *event)
+{
+    // The name is what there is to decide: it gets the focus (the facts above it stay reachable with
+    // Shift+Tab). It must be the focus widget before QDialog shows the window: QDialog sends the focus
+    // widget of that moment a FocusIn, and the label QWizard picked would keep a caret it never loses.
+    if (currentId() == ReplacementPageId)
+        m_nameEdit->setFocus(Qt::TabFocusReason);
+    QWizard::showEvent(event);
 }
 
 void RotateApiKeyWizard::lockFields(bool locked)

@@ -63,6 +63,9 @@ public:
 
     void done(int result) override;
 
+protected:
+    void showEvent(QShowEvent *event) override;
+
 Q_SIGNALS:
     /// The replacement exists (never carries its value: that goes only to the reveal dialog).
     void replacementCreated(const datarecs::ApiKey &replacement, const QString &requestId);

@@ -9,6 +9,7 @@
 #include <QApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QLabel>
 #include <QSettings>
 #include <QTableView>
 #include <QTest>
@@ -64,6 +65,21 @@ QString spokenName(QWidget *widget)
 {
     QAccessibleInterface *iface = QAccessible::queryAccessibleInterface(widget);
     return iface ? iface->text(QAccessible::Name) : QString();
+}
+
+QStringList labelsShowingAStrayCaret(QWidget *root)
+{
+    QStringList found;
+    for (QLabel *label : root->findChildren<QLabel *>()) {
+        if (!label->isVisible() || label->hasFocus() || !(label->textInteractionFlags() & Qt::TextSelectableByKeyboard))
+            continue;
+        const QImage before = label->grab().toImage();
+        QFocusEvent out(QEvent::FocusOut, Qt::OtherFocusReason);
+        QCoreApplication::sendEvent(label, &out);
+        if (label->grab().toImage() != before)
+            found << label->objectName();
+    }
+    return found;
 }
 
 QTableView *keysTable(const MainWindow *window)

@@ -43,6 +43,11 @@ QWidget *visibleTopLevel(const QString &objectName);
 /// What a screen reader reads as the widget's name (its accessible interface's, not the property).
 QString spokenName(QWidget *widget);
 
+/// The visible labels under root that draw a text caret although they do not have the focus (a
+/// caret makes a label look editable). Telling such a label the focus left redraws it without the
+/// caret, so a picture that changes gives it away.
+QStringList labelsShowingAStrayCaret(QWidget *root);
+
 QTableView *keysTable(const datarecs::MainWindow *window);
 /// The row of the keys table that shows the key of that name, or -1.
 int rowNamed(const QTableView *table, const QString &name);

@@ -545,6 +545,28 @@ private Q_SLOTS:
         QVERIFY(value->text().isEmpty()); // no way back to the value
     }
 
+    void checkKey_tabOrder_followsTheLayout_throughTheResult()
+    {
+        CheckKeyDialog dialog(m_client.get(), {{u"workspace_viewer"_s, u"Workspace viewer"_s}});
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        auto *value = dialog.findChild<QLineEdit *>(u"checkValueEdit"_s);
+        QTRY_VERIFY(value->hasFocus());
+        QTest::keyClicks(value, kOldSecret);
+        QTest::keyClick(value, Qt::Key_Return);
+        QTRY_VERIFY(dialog.findChild<QPushButton *>(u"showInListButton"_s)->isVisible());
+        value->setFocus();
+        QStringList order;
+        for (int i = 0; i < 6; ++i) {
+            order << QApplication::focusWidget()->objectName();
+            QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
+        }
+        // The value, what is beside it, then the answer and what it offers, then Close, and round again.
+        QCOMPARE(order, (QStringList{u"checkValueEdit"_s, u"checkShowValue"_s, u"checkButton"_s, u"checkResult"_s,
+                                     u"showInListButton"_s, u"closeButton"_s}));
+        QCOMPARE(QApplication::focusWidget(), value);
+    }
+
     void checkKey_found_growsTheDialog_soEveryResultLineShows()
     {
         // The reviewer saw only three of the five result lines until resizing the window by hand.
@@ -616,6 +638,25 @@ private Q_SLOTS:
         for (const QString &name : {u"checkValueEdit"_s, u"checkButton"_s})
             QVERIFY2(!check.findChild<QWidget *>(name)->accessibleDescription().isEmpty(), qPrintable(name));
         QVERIFY(!summary.findChild<QWidget *>(u"copySummaryButton"_s)->accessibleDescription().isEmpty());
+    }
+
+    void rotateWizard_opens_withACaretOnlyInTheName()
+    {
+        openRotate(m_keys.at(0));
+        QVERIFY(QTest::qWaitForWindowExposed(m_rotate.get()));
+        auto *name = m_rotate->findChild<QLineEdit *>(u"replacementNameEdit"_s);
+        QTRY_VERIFY(name->hasFocus());
+        QStringList stray = labelsShowingAStrayCaret(m_rotate.get());
+        // The other dialogs of a key's lifecycle, opened the same way.
+        CheckKeyDialog check(m_client.get(), {});
+        check.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&check));
+        stray += labelsShowingAStrayCaret(&check);
+        IncidentSummaryDialog summary(m_keys.at(0), u"Workspace viewer"_s, u"Olivia"_s);
+        summary.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&summary));
+        stray += labelsShowingAStrayCaret(&summary);
+        QVERIFY2(stray.isEmpty(), qPrintable(stray.join(u", "_s)));
     }
 
     void rotateWizard_worksByKeyboardAlone()

@@ -241,6 +241,9 @@ private Q_SLOTS:
         QCOMPARE(key.secret, kSecret);
         KeyRevealDialog reveal(key, u"Workspace viewer"_s);
         reveal.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&reveal));
+        const QStringList stray = labelsShowingAStrayCaret(&reveal);
+        QVERIFY2(stray.isEmpty(), qPrintable(stray.join(u", "_s)));
         auto *value = reveal.findChild<QLineEdit *>(u"valueEdit"_s);
         QVERIFY(reveal.isMasked());
         QCOMPARE(value->echoMode(), QLineEdit::Password);
@@ -479,6 +482,8 @@ private:
                                                      QStringList{u"Deploy bot"_s, u"Billing export"_s});
         m_wizard->show();
         QTRY_VERIFY(m_wizard->isLoaded());
+        const QStringList stray = labelsShowingAStrayCaret(m_wizard.get());
+        QVERIFY2(stray.isEmpty(), qPrintable(stray.join(u", "_s)));
     }
 
     void walkToReview(const QString &name)
