@@ -159,8 +159,10 @@ AuditLogPage::AuditLogPage(Session *session, ConsoleSettings *settings, QWidget 
     auto *splitter = named(new QSplitter, u"auditSplitter"_s, tr("Events and details"));
     splitter->addWidget(m_table);
     splitter->addWidget(detailsArea);
-    splitter->setStretchFactor(0, 1);
-    splitter->setStretchFactor(1, 0);
+    // Both give way in a small window, the events less: with the details fixed, a 900-pixel window
+    // left the table under half the width, showing two of its eight columns.
+    splitter->setStretchFactor(0, 2);
+    splitter->setStretchFactor(1, 1);
     splitter->setSizes({84 * em, 42 * em});
 
     m_loadOlder->setToolTip(tr("Load the next page of older events (scrolling down does the same)"));

@@ -41,6 +41,7 @@
 #include <QTest>
 #include <QTimer>
 #include <QToolBar>
+#include <QSplitter>
 #include <QToolButton>
 
 using namespace datarecs;
@@ -274,6 +275,22 @@ private Q_SLOTS:
         QTRY_VERIFY(m_server.count("GET", u"/v1/audit-events"_s) >= 1);
         QTest::qWait(200);
         QCOMPARE(m_server.count("GET", u"/v1/api-keys"_s), 0);
+        window->showPage(MainWindow::Page::ApiKeys);
+    }
+
+    void auditPage_atTheSmallestWindow_givesTheEventsMostOfTheWidth()
+    {
+        startSignedIn();
+        MainWindow *window = m_console->mainWindow();
+        window->resize(900, 600); // the smallest size the console opens at
+        window->showPage(MainWindow::Page::AuditLog);
+        auto *splitter = window->findChild<QSplitter *>(u"auditSplitter"_s);
+        QTRY_VERIFY(splitter->isVisible() && splitter->width() > 0);
+        // The events are what the page is for: they keep most of the width, the details the rest.
+        const QList<int> sizes = splitter->sizes();
+        QVERIFY2(sizes.at(0) * 100 >= 55 * splitter->width(),
+                 qPrintable(u"events %1 of %2 px"_s.arg(sizes.at(0)).arg(splitter->width())));
+        QVERIFY(sizes.at(1) >= window->findChild<QWidget *>(u"eventDetailsArea"_s)->minimumWidth());
         window->showPage(MainWindow::Page::ApiKeys);
     }
 
