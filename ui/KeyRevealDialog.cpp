@@ -84,7 +84,7 @@ KeyRevealDialog::KeyRevealDialog(const CreatedApiKey &created, const QString &ro
     m_countdownLabel->setWordWrap(true);
     layout->addWidget(m_countdownLabel);
 
-    m_storedCheck = new QCheckBox(tr("I have &stored this key"), this);
+    m_storedCheck = new QCheckBox(tr("I have stored this &key"), this);
     m_storedCheck->setObjectName(QStringLiteral("storedCheck"));
     m_storedCheck->setAccessibleName(tr("I have stored this key"));
     layout->addWidget(m_storedCheck);

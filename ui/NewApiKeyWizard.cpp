@@ -142,7 +142,7 @@ void NewApiKeyWizard::buildNamePage()
     m_nameMessage = WizardPage::textLabel(m_namePage, QStringLiteral("nameMessage"), tr("Server message"), true);
     layout->addWidget(m_nameMessage);
 
-    auto *nameLabel = new QLabel(tr("&Name (required):"), m_namePage);
+    auto *nameLabel = new QLabel(tr("N&ame (required):"), m_namePage);
     m_nameEdit = new QLineEdit(m_namePage);
     m_nameEdit->setObjectName(QStringLiteral("nameEdit"));
     m_nameEdit->setAccessibleName(tr("Name"));

@@ -124,7 +124,7 @@ void RotateApiKeyWizard::buildReplacementPage(const QString &roleTitle)
     m_nameEdit->setAccessibleDescription(tr("Suggested from the old key's name and today's date; one line of 1 to "
                                             "%1 characters.")
                                              .arg(kNameMax));
-    form->addRow(tr("&Name:"), m_nameEdit);
+    form->addRow(tr("N&ame:"), m_nameEdit);
     m_nameError = WizardPage::textLabel(m_replacementPage, QStringLiteral("replacementNameError"), tr("Name problem"), true);
     form->addRow(QString(), m_nameError);
     m_expiry = new ExpiryPicker(m_replacementPage);

@@ -9,7 +9,11 @@
 #include <QApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QAbstractButton>
+#include <QKeySequence>
 #include <QLabel>
+#include <QMap>
+#include <QMenuBar>
 #include <QSettings>
 #include <QTableView>
 #include <QTest>
@@ -80,6 +84,38 @@ QStringList labelsShowingAStrayCaret(QWidget *root)
             found << label->objectName();
     }
     return found;
+}
+
+QStringList mnemonicProblems(QWidget *window)
+{
+    QMap<QString, QStringList> users; // "Alt+S" → the texts that use it
+    QStringList problems;
+    for (QWidget *w : window->findChildren<QWidget *>()) {
+        if (!w->isVisible())
+            continue;
+        QString text;
+        if (auto *label = qobject_cast<QLabel *>(w)) {
+            text = label->text();
+            if (!QKeySequence::mnemonic(text).isEmpty() && !label->buddy())
+                problems << u"“%1” leads to no control"_s.arg(text);
+        } else if (auto *button = qobject_cast<QAbstractButton *>(w)) {
+            text = button->text();
+        } else if (auto *menus = qobject_cast<QMenuBar *>(w)) {
+            for (const QAction *menu : menus->actions()) {
+                const QKeySequence key = QKeySequence::mnemonic(menu->text());
+                if (!key.isEmpty())
+                    users[key.toString()] << menu->text();
+            }
+        }
+        const QKeySequence key = QKeySequence::mnemonic(text);
+        if (!key.isEmpty())
+            users[key.toString()] << text;
+    }
+    for (auto it = users.cbegin(); it != users.cend(); ++it) {
+        if (it.value().size() > 1)
+            problems << it.key() + u": "_s + it.value().join(u", "_s);
+    }
+    return problems;
 }
 
 QTableView *keysTable(const MainWindow *window)

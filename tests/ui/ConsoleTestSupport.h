@@ -48,6 +48,11 @@ QString spokenName(QWidget *widget);
 /// caret, so a picture that changes gives it away.
 QStringList labelsShowingAStrayCaret(QWidget *root);
 
+/// What is wrong with the Alt+letter keys of the visible labels and buttons of a window: a letter
+/// used twice ("Alt+S: &Show value, I have &stored this key"), or a label's letter that leads to
+/// no control. Empty when each letter goes to one control.
+QStringList mnemonicProblems(QWidget *window);
+
 QTableView *keysTable(const datarecs::MainWindow *window);
 /// The row of the keys table that shows the key of that name, or -1.
 int rowNamed(const QTableView *table, const QString &name);

@@ -278,6 +278,24 @@ private Q_SLOTS:
         window->showPage(MainWindow::Page::ApiKeys);
     }
 
+    void mainWindow_eachAltLetterGoesToOneControl()
+    {
+        startSignedIn();
+        MainWindow *window = m_console->mainWindow();
+        selectRowNamed(u"Deploy bot"_s); // the details pane's buttons too
+        QStringList problems = mnemonicProblems(window);
+        window->showPage(MainWindow::Page::AuditLog);
+        QTRY_VERIFY(window->findChild<QWidget *>(u"auditSplitter"_s)->isVisible());
+        problems += mnemonicProblems(window);
+        window->showPage(MainWindow::Page::ApiKeys);
+        ProfileStore profiles(nullptr);
+        Session session(profiles);
+        SignInDialog dialog(&session);
+        dialog.show();
+        problems += mnemonicProblems(&dialog);
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u"\n"_s)));
+    }
+
     void auditPage_atTheSmallestWindow_givesTheEventsMostOfTheWidth()
     {
         startSignedIn();

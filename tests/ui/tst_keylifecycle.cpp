@@ -659,6 +659,28 @@ private Q_SLOTS:
         QVERIFY2(stray.isEmpty(), qPrintable(stray.join(u", "_s)));
     }
 
+    void lifecycleDialogs_eachAltLetterGoesToOneControl()
+    {
+        QStringList problems;
+        openRotate(m_keys.at(0));
+        problems += mnemonicProblems(m_rotate.get());
+        QTest::mouseClick(m_rotate->button(QWizard::CommitButton), Qt::LeftButton);
+        QTRY_VERIFY(m_rotate->revealDialog());
+        closeReveal(m_rotate.get());
+        QTRY_COMPARE(m_rotate->currentId(), int(RotateApiKeyWizard::MovePageId));
+        problems += mnemonicProblems(m_rotate.get());
+        CheckKeyDialog check(m_client.get(), {{u"workspace_viewer"_s, u"Workspace viewer"_s}});
+        check.show();
+        QTest::keyClicks(check.findChild<QLineEdit *>(u"checkValueEdit"_s), kOldSecret);
+        QTest::mouseClick(check.findChild<QPushButton *>(u"checkButton"_s), Qt::LeftButton);
+        QTRY_VERIFY(check.findChild<QPushButton *>(u"showInListButton"_s)->isVisible());
+        problems += mnemonicProblems(&check);
+        IncidentSummaryDialog summary(m_keys.at(0), u"Workspace viewer"_s, u"Olivia"_s);
+        summary.show();
+        problems += mnemonicProblems(&summary);
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u"\n"_s)));
+    }
+
     void rotateWizard_worksByKeyboardAlone()
     {
         openRotate(m_keys.at(0));

@@ -340,6 +340,29 @@ private Q_SLOTS:
         reveal.findChild<QCheckBox *>(u"storedCheck"_s)->setChecked(true);
     }
 
+    void everyPage_eachAltLetterGoesToOneControl()
+    {
+        openWizard();
+        QStringList problems;
+        QTest::keyClicks(m_wizard->findChild<QLineEdit *>(u"nameEdit"_s), u"CI deploy"_s);
+        for (int page = NewApiKeyWizard::NamePageId; page <= NewApiKeyWizard::ReviewPageId; ++page) {
+            QCOMPARE(m_wizard->currentId(), page);
+            for (const QString &p : mnemonicProblems(m_wizard.get()))
+                problems << m_wizard->currentPage()->title() + u": "_s + p;
+            if (page < NewApiKeyWizard::ReviewPageId)
+                QTest::mouseClick(next(), Qt::LeftButton);
+        }
+        CreatedApiKey key;
+        key.apiKey = createdKey({{u"name"_s, u"x"_s}, {u"role"_s, u"admin"_s}});
+        key.secret = kSecret;
+        KeyRevealDialog reveal(key, u"Admin"_s);
+        reveal.show();
+        for (const QString &p : mnemonicProblems(&reveal))
+            problems << u"Reveal: "_s + p;
+        reveal.findChild<QCheckBox *>(u"storedCheck"_s)->setChecked(true);
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u"\n"_s)));
+    }
+
     // --- the reveal dialog ---
 
     void reveal_showToggle_unmasksAndMasksAgain()
