@@ -159,11 +159,12 @@ AuditLogPage::AuditLogPage(Session *session, ConsoleSettings *settings, QWidget 
     auto *splitter = named(new QSplitter, u"auditSplitter"_s, tr("Events and details"));
     splitter->addWidget(m_table);
     splitter->addWidget(detailsArea);
-    // Both give way in a small window, the events less: with the details fixed, a 900-pixel window
-    // left the table under half the width, showing two of its eight columns.
-    splitter->setStretchFactor(0, 2);
+    // Both sides give way in proportion, so the events keep about 64% at any width. With the details
+    // pane fixed, a 900-pixel window left the table under half the width, showing two of its columns;
+    // 44 em is what the details need at the usual size to show a time or request id on one line.
+    splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 1);
-    splitter->setSizes({84 * em, 42 * em});
+    splitter->setSizes({77 * em, 44 * em});
 
     m_loadOlder->setToolTip(tr("Load the next page of older events (scrolling down does the same)"));
     auto *footer = new QHBoxLayout;
