@@ -6,6 +6,7 @@
 
 #include <QJsonArray>
 
+#include <algorithm>
 #include <functional>
 
 using namespace Qt::StringLiterals;
@@ -157,6 +158,35 @@ bool printCreated(Context &ctx, const CreatedApiKey &created)
     return true;
 }
 
+/// The Idempotency-Key for a create or rotate: --idempotency-key when the user repeats one whose answer
+/// was lost, else a new one. Empty (the command has failed) when the given one is not valid.
+QString idempotencyKeyOf(Context &ctx)
+{
+    if (!ctx.args.isSet(u"idempotency-key"_s))
+        return ApiClient::newIdempotencyKey();
+    const QString key = ctx.args.value(u"idempotency-key"_s);
+    const bool visibleAscii = std::all_of(key.cbegin(), key.cend(), [](QChar c) { return c > u' ' && c <= u'~'; });
+    if (key.isEmpty() || key.size() > 255 || !visibleAscii) {
+        ctx.fail(Usage, tr("--idempotency-key takes 1 to 255 visible ASCII characters: pass the one an earlier "
+                           "attempt printed."));
+        return {};
+    }
+    return key;
+}
+
+/// Ends a create or rotate that failed. Without an answer the key may exist all the same, its value
+/// with nobody: say how to fetch that answer rather than let a second attempt make a second key.
+void failCreate(Context &ctx, const ApiError &error, const QString &idempotencyKey)
+{
+    if (error.kind() != ApiError::Kind::Network && error.kind() != ApiError::Kind::Timeout)
+        return ctx.fail(error);
+    ctx.fail(exitCodeFor(error),
+             error.userMessage() + u'\n' +
+                 tr("The server may have created the key all the same. To get its value without creating a "
+                    "second key, run the same command again within an hour, adding --idempotency-key %1")
+                     .arg(idempotencyKey));
+}
+
 /// False (the command has failed) when --name or --description is longer than the server takes: said
 /// here, before a body of that size is refused as too large or cut off in transit.
 bool textsFit(Context &ctx)
@@ -269,9 +299,11 @@ void create(Context &ctx)
     key.expiresAt = optionalWhen(ctx, u"expires"_s, ok);
     if (!ok) return;
     // One idempotency key for this logical create, kept across the client's retries.
-    ctx.client.createApiKey(key, ApiClient::newIdempotencyKey())
-        ->onFinished(&ctx, [&ctx](const Result<CreatedApiKey> &r) {
-            if (!r) return ctx.fail(r.error());
+    const QString idempotencyKey = idempotencyKeyOf(ctx);
+    if (idempotencyKey.isEmpty()) return;
+    ctx.client.createApiKey(key, idempotencyKey)
+        ->onFinished(&ctx, [&ctx, idempotencyKey](const Result<CreatedApiKey> &r) {
+            if (!r) return failCreate(ctx, r.error(), idempotencyKey);
             if (printCreated(ctx, r.value()))
                 ctx.done();
         });
@@ -367,9 +399,11 @@ void rotate(Context &ctx)
     bool ok = true;
     options.expiresAt = optionalWhen(ctx, u"expires"_s, ok);
     if (!ok) return;
-    ctx.client.rotateApiKey(*id, options, ApiClient::newIdempotencyKey())
-        ->onFinished(&ctx, [&ctx](const Result<CreatedApiKey> &r) {
-            if (!r) return ctx.fail(r.error());
+    const QString idempotencyKey = idempotencyKeyOf(ctx);
+    if (idempotencyKey.isEmpty()) return;
+    ctx.client.rotateApiKey(*id, options, idempotencyKey)
+        ->onFinished(&ctx, [&ctx, idempotencyKey](const Result<CreatedApiKey> &r) {
+            if (!r) return failCreate(ctx, r.error(), idempotencyKey);
             if (printCreated(ctx, r.value()))
                 ctx.done();
         });

@@ -10,6 +10,9 @@ namespace datarecs::cli {
 namespace {
 
 const OptionSpec kApiKeyId{u"api-key-id"_s, u"ID"_s, u"The key to act on, e.g. key_4f9XbT2mQe8LrZ1a."_s};
+const OptionSpec kIdempotencyKey{u"idempotency-key"_s, u"KEY"_s,
+                                 u"Repeat an attempt that got no answer: the key it printed makes the server send that "
+                                 "answer again, value included, instead of creating another key (within one hour)."_s};
 
 QList<OptionSpec> auditFilters()
 {
@@ -71,14 +74,15 @@ QList<CommandSpec> buildCommands()
               {}});
     c.append(
         {u"api-key create"_s,
-         u"--name NAME --role ROLE [--workspace ID] [--description TEXT] [--expires WHEN]"_s,
+         u"--name NAME --role ROLE [--workspace ID] [--description TEXT] [--expires WHEN] [--idempotency-key KEY]"_s,
          u"Create an API key and print its value once."_s,
          {{u"name"_s, u"NAME"_s, u"A name that says where the key is used (1 to 100 characters)."_s},
           {u"role"_s, u"ROLE"_s, u"The role the key acts with (see `datarecs roles`), at most your own."_s},
           {u"workspace"_s, u"ID"_s,
            u"Restrict the key to this workspace (ws_..., see `datarecs workspaces`)."_s},
           {u"description"_s, u"TEXT"_s, u"What the key is for."_s},
-          {u"expires"_s, u"WHEN"_s, u"Expiry: 2027-03-01, 2027-03-01T00:00:00Z, or 90d from now."_s}},
+          {u"expires"_s, u"WHEN"_s, u"Expiry: 2027-03-01, 2027-03-01T00:00:00Z, or 90d from now."_s},
+          kIdempotencyKey},
          {u"datarecs api-key create --name ci-deploy --role workspace_editor --workspace ws_1234567890abcdef > key.txt"_s},
          u"The key value is shown only this once. When standard output is not a terminal, or with "
          "--output json, standard output receives the value alone and the key's details go to standard "
@@ -113,12 +117,13 @@ QList<CommandSpec> buildCommands()
          u"On a terminal, delete asks for confirmation unless --yes is given; elsewhere it refuses to "
          "run without --yes."_s});
     c.append({u"api-key rotate"_s,
-              u"--api-key-id ID [--name NAME] [--description TEXT] [--expires WHEN]"_s,
+              u"--api-key-id ID [--name NAME] [--description TEXT] [--expires WHEN] [--idempotency-key KEY]"_s,
               u"Create a replacement for a key (same role and workspace) and print its value once."_s,
               {kApiKeyId,
                {u"name"_s, u"NAME"_s, u"A name for the new key (default: the old key's)."_s},
                {u"description"_s, u"TEXT"_s, u"A description for the new key."_s},
-               {u"expires"_s, u"WHEN"_s, u"Expiry of the new key (same forms as for create)."_s}},
+               {u"expires"_s, u"WHEN"_s, u"Expiry of the new key (same forms as for create)."_s},
+               kIdempotencyKey},
               {u"datarecs api-key rotate --api-key-id key_4f9XbT2mQe8LrZ1a > new-key.txt"_s},
               u"The old key stays enabled until you disable it, so you can switch every system over first. "
               "The value is printed as for create."_s});

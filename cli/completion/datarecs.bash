@@ -12,7 +12,7 @@ _datarecs()
     # Every option that is followed by a value, in any command (as in CommandLine::parse).
     local with_value=" --server --output --email --name --role --workspace --description --expires --status
         --search --stale-days --rotation-days --limit --api-key-id --actor --action --outcome --since --until
-        --format "
+        --format --idempotency-key "
 
     # The command words typed so far ("api-key list"), wherever they are: options may come first
     # (`datarecs --output json api-key list`), so skip every option and its value rather than trust
@@ -48,7 +48,7 @@ _datarecs()
         --outcome) COMPREPLY=($(compgen -W "success refused error" -- "$cur")); return ;;
         --format) COMPREPLY=($(compgen -W "csv ndjson" -- "$cur")); return ;;
         --role) COMPREPLY=($(compgen -W "owner admin workspace_admin workspace_editor workspace_viewer" -- "$cur")); return ;;
-        --server|--email|--name|--description|--search|--workspace|--api-key-id|--expires|--since|--until|--limit|--actor|--action|--stale-days|--rotation-days)
+        --server|--email|--name|--description|--search|--workspace|--api-key-id|--expires|--idempotency-key|--since|--until|--limit|--actor|--action|--stale-days|--rotation-days)
             return ;;
     esac
 
@@ -74,9 +74,9 @@ _datarecs()
         "api-key list") opts="--status --search --workspace --stale-days --rotation-days --limit" ;;
         "api-key show"|"api-key enable"|"api-key disable") opts="--api-key-id" ;;
         "api-key delete") opts="--api-key-id --yes" ;;
-        "api-key create") opts="--name --role --workspace --description --expires" ;;
+        "api-key create") opts="--name --role --workspace --description --expires --idempotency-key" ;;
         "api-key update") opts="--api-key-id --name --description" ;;
-        "api-key rotate") opts="--api-key-id --name --description --expires" ;;
+        "api-key rotate") opts="--api-key-id --name --description --expires --idempotency-key" ;;
         "audit list") opts="--api-key-id --actor --action --outcome --since --until --limit" ;;
         "audit export") opts="--api-key-id --actor --action --outcome --since --until --format" ;;
     esac

@@ -650,6 +650,43 @@ private Q_SLOTS:
         CLI_VERIFY(badUrl.exitCode == 2, badUrl);
     }
 
+    void create_whoseAnswerIsLost_saysHowToGetThatKey_withoutASecondOne()
+    {
+        // Every answer to POST /v1/api-keys is lost on the way back, the client's retries' too.
+        QProcess proxy;
+        proxy.start(u"python3"_s, {QStringLiteral(DATARECS_DROP_ANSWERS_SCRIPT),
+                                   QString::number(QUrl(m_server.url()).port())});
+        QVERIFY(proxy.waitForStarted(10000) && proxy.waitForReadyRead(10000));
+        const QString port = QString::fromLatin1(proxy.readLine().trimmed());
+        const QString viaProxy = u"http://127.0.0.1:"_s + port;
+        const QString name = u"lost answer"_s;
+        const QStringList create{u"api-key"_s, u"create"_s, u"--name"_s, name, u"--role"_s, u"admin"_s};
+
+        const CliRun lost = cli(create + QStringList{u"--server"_s, viaProxy});
+        proxy.kill();
+        proxy.waitForFinished(5000);
+        CLI_VERIFY(lost.exitCode == 7 && lost.out.isEmpty(), lost);
+        static const QRegularExpression hint(u"may have created the key.*--idempotency-key (\\S+)"_s,
+                                             QRegularExpression::DotMatchesEverythingOption);
+        const QRegularExpressionMatch m = hint.match(QString::fromUtf8(lost.err));
+        CLI_VERIFY(m.hasMatch(), lost);
+
+        // As the message says: the same command with that key gets the key that was made, value included.
+        const CliRun again = cli(create + QStringList{u"--idempotency-key"_s, m.captured(1)});
+        CLI_VERIFY(again.exitCode == 0, again);
+        const QString secret = secretFrom(again);
+        m_printedSecrets.append(secret);
+        QCOMPARE(KeyFormat::check(secret), KeyFormat::Check::Valid);
+        const CliRun list = cli({u"api-key"_s, u"list"_s, u"--output"_s, u"json"_s});
+        int named = 0;
+        for (const QJsonValue &k : QJsonDocument::fromJson(list.out).array())
+            named += k.toObject().value(u"name"_s).toString() == name;
+        QCOMPARE(named, 1);
+
+        const CliRun malformed = cli(create + QStringList{u"--idempotency-key"_s, u"two words"_s});
+        CLI_VERIFY(malformed.exitCode == 2 && malformed.err.contains("visible ASCII"), malformed);
+    }
+
     void quotaExceeded_exitsWith6()
     {
         // Fill the tenant's quota through the API, then ask the CLI for one more.
