@@ -32,6 +32,13 @@ ApiError ApiError::malformed(const QString &detail)
     return ApiError(Kind::MalformedResponse, detail);
 }
 
+ApiError ApiError::notTheApi(const QString &contentType)
+{
+    ApiError e(Kind::MalformedResponse, contentType);
+    e.m_type = QStringLiteral("not-the-api"); // what userMessage() tells apart; is() stays false
+    return e;
+}
+
 ApiError ApiError::fromHttp(int status, const QByteArray &body, const QByteArray &requestIdHeader)
 {
     ApiError e;
@@ -96,6 +103,10 @@ QString ApiError::userMessage() const
     case Kind::Cancelled:
         return tr("The request was cancelled.");
     case Kind::MalformedResponse:
+        if (m_type == u"not-the-api")
+            return tr("%1 answered with %2 where the DataRecs API answers JSON: check that this is the DataRecs "
+                      "server's address, and that no proxy or network sign-in page answers in its place.")
+                .arg(host, m_detail);
         return tr("The server's answer could not be understood (%1): the server may run an incompatible "
                   "version.")
             .arg(m_detail);

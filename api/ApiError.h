@@ -39,6 +39,8 @@ public:
     /// Builds the error for a non-2xx answer from its problem+json body (tolerating any other body).
     static ApiError fromHttp(int status, const QByteArray &body, const QByteArray &requestIdHeader);
     static ApiError malformed(const QString &detail);
+    /// A success whose body is not JSON but, say, text/html: the address answers, but it is not the API.
+    static ApiError notTheApi(const QString &contentType);
 
     Kind kind() const { return m_kind; }
     /// A short English name of the kind, e.g. "malformed response" (stable: scripts may read it).

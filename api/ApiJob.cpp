@@ -182,6 +182,12 @@ void ApiJob::onReplyFinished()
                                        .arg(received)
                                        .arg(announced.toLongLong())));
         }
+        // A wrong address, a proxy or a network's sign-in page answers 200 with a web page: name
+        // that, rather than call the server an incompatible version of ours.
+        const QByteArray type = reply->rawHeader("Content-Type").split(';').constFirst().trimmed().toLower();
+        if (!m_request.sink && !m_body.isEmpty() && !type.isEmpty() && type != "application/json"
+            && !type.endsWith("+json"))
+            return finish(ApiError::notTheApi(QString::fromLatin1(type)));
         return finish(std::nullopt);
     }
     return finish(ApiError::fromHttp(m_status, reply->readAll(), requestId));

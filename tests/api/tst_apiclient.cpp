@@ -235,6 +235,23 @@ private Q_SLOTS:
         QVERIFY(r.error().detail().contains(u"Quota.limit"_s));
     }
 
+    void webPageForASuccess_saysTheAddressIsNotTheApi()
+    {
+        // A network's sign-in page or a web site at the wrong address answers 200 with HTML.
+        m_server->respond(200, "<html><body>Sign in to the guest Wi-Fi</body></html>",
+                          {{"Content-Type", "text/html; charset=utf-8"}});
+        const Result<Quota> r = await(m_client->quota());
+        QCOMPARE(r.error().kind(), ApiError::Kind::MalformedResponse);
+        const QString message = r.error().userMessage();
+        QVERIFY2(message.contains(u"answered with text/html"_s) && message.contains(u"sign-in page"_s),
+                 qPrintable(message));
+        QVERIFY2(!message.contains(u"incompatible version"_s), qPrintable(message));
+        // JSON under its other names is the API's.
+        m_server->respond(200, R"({"limit":50,"used":1,"remaining":49})",
+                          {{"Content-Type", "application/json; charset=utf-8"}});
+        QVERIFY(await(m_client->quota()));
+    }
+
     void lookup_malformedValue_isNeverSent()
     {
         const Result<ApiKey> r = await(m_client->lookupApiKey(u"drk_tooshort"_s));
