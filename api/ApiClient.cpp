@@ -296,6 +296,7 @@ ApiCall<qint64> *ApiClient::exportAuditEvents(const AuditQuery &query, ExportFor
     url.setQuery(q);
     ApiJob::Request r = request("GET", url);
     r.sink = sink;
+    r.sinkContentType = format == ExportFormat::Csv ? QByteArrayLiteral("text/csv") : QByteArrayLiteral("application/x-ndjson");
     return send<qint64>(std::move(r), [](const ApiJob &job) -> Result<qint64> { return job.bytesWritten(); });
 }
 

@@ -104,8 +104,8 @@ QString ApiError::userMessage() const
         return tr("The request was cancelled.");
     case Kind::MalformedResponse:
         if (m_type == u"not-the-api")
-            return tr("%1 answered with %2 where the DataRecs API answers JSON: check that this is the DataRecs "
-                      "server's address, and that no proxy or network sign-in page answers in its place.")
+            return tr("%1 answered with %2, which the DataRecs API never sends here: check that this is the "
+                      "DataRecs server's address, and that no proxy or network sign-in page answers in its place.")
                 .arg(host, m_detail);
         return tr("The server's answer could not be understood (%1): the server may run an incompatible "
                   "version.")

@@ -58,6 +58,9 @@ public:
     /// The server the request was for, so messages can name it.
     QUrl url() const { return m_url; }
     void setUrl(const QUrl &url) { m_url = url; }
+    /// False when no attempt got past connecting (refused, unknown host): the server did nothing.
+    bool mayHaveArrived() const { return m_mayHaveArrived; }
+    void setMayHaveArrived(bool arrived) { m_mayHaveArrived = arrived; }
 
     bool is(QStringView slug) const { return m_kind == Kind::Http && m_type == slug; }
 
@@ -75,6 +78,7 @@ private:
     std::optional<qint64> m_quotaLimit;
     std::optional<qint64> m_quotaUsed;
     QUrl m_url;
+    bool m_mayHaveArrived = true;
 };
 
 } // namespace datarecs

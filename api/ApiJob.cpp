@@ -12,6 +12,14 @@
 
 namespace datarecs {
 
+namespace {
+/// "text/csv; charset=utf-8" → "text/csv".
+QByteArray mediaType(const QByteArray &contentType)
+{
+    return contentType.split(';').constFirst().trimmed().toLower();
+}
+} // namespace
+
 ApiJob::ApiJob(QNetworkAccessManager *nam, Request request, const ClientOptions &options, QObject *parent)
     : QObject(parent)
     , m_nam(nam)
@@ -20,6 +28,12 @@ ApiJob::ApiJob(QNetworkAccessManager *nam, Request request, const ClientOptions 
 {
     m_retryTimer.setSingleShot(true);
     connect(&m_retryTimer, &QTimer::timeout, this, &ApiJob::sendAttempt);
+    // The transfer timeout catches silence; a server that sends a byte now and then needs this too.
+    m_deadlineTimer.setSingleShot(true);
+    connect(&m_deadlineTimer, &QTimer::timeout, this, [this] {
+        m_deadlinePassed = true;
+        if (m_reply) m_reply->abort();
+    });
     // Start from the event loop so that the caller can connect to finished() first, even when the
     // job fails before sending anything.
     QMetaObject::invokeMethod(this, &ApiJob::start, Qt::QueuedConnection);
@@ -106,6 +120,7 @@ void ApiJob::sendAttempt()
     connect(m_reply, &QNetworkReply::readyRead, this, &ApiJob::onReadyRead);
     connect(m_reply, &QNetworkReply::finished, this, &ApiJob::onReplyFinished);
     connect(m_reply, &QNetworkReply::downloadProgress, this, &ApiJob::progress);
+    if (!m_request.sink) m_deadlineTimer.start(m_options.deadlineMs);
 }
 
 void ApiJob::onReadyRead()
@@ -114,6 +129,15 @@ void ApiJob::onReadyRead()
     const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (status < 200 || status >= 300)
         return; // an error body stays in the reply, to be read as a problem at the end
+    if (m_bytesWritten == 0 && !m_request.sinkContentType.isEmpty()) {
+        // A sign-in page or a proxy's error page must not be saved as the download.
+        const QByteArray type = mediaType(m_reply->rawHeader("Content-Type"));
+        if (type != m_request.sinkContentType) {
+            m_wrongContentType = type.isEmpty() ? QByteArrayLiteral("an answer without a type") : type;
+            m_reply->abort();
+            return;
+        }
+    }
     const QByteArray chunk = m_reply->readAll();
     if (m_request.sink->write(chunk) != chunk.size()) {
         m_sinkError = m_request.sink->errorString();
@@ -127,8 +151,11 @@ void ApiJob::onReplyFinished()
 {
     QNetworkReply *reply = m_reply;
     if (!reply) return;
+    m_deadlineTimer.stop();
     // The last bytes may come with finished() alone; after a failed write the reply is aborted, not read.
-    if (m_request.sink && !m_cancelRequested && m_sinkError.isEmpty()) onReadyRead();
+    if (m_request.sink && !m_cancelRequested && m_sinkError.isEmpty() && m_wrongContentType.isEmpty()
+        && !m_deadlinePassed)
+        onReadyRead();
     m_reply = nullptr;
     reply->deleteLater();
 
@@ -138,6 +165,13 @@ void ApiJob::onReplyFinished()
     m_headers = reply->rawHeaderPairs();
 
     if (m_cancelRequested) return finish(ApiError(ApiError::Kind::Cancelled, QString()));
+    if (!m_wrongContentType.isEmpty()) return finish(ApiError::notTheApi(QString::fromLatin1(m_wrongContentType)));
+    // Refused or unknown host: this attempt never reached a server. Anything else may have.
+    if (netError != QNetworkReply::ConnectionRefusedError && netError != QNetworkReply::HostNotFoundError)
+        m_mayHaveArrived = true;
+    if (m_deadlinePassed)
+        return finish(ApiError(ApiError::Kind::Timeout,
+                               tr("the answer took longer than %1 s").arg(m_options.deadlineMs / 1000)));
     if (!m_sinkError.isEmpty())
         return finish(
             ApiError(ApiError::Kind::LocalIo, tr("Could not write the download: %1").arg(m_sinkError)));
@@ -184,7 +218,7 @@ void ApiJob::onReplyFinished()
         }
         // A wrong address, a proxy or a network's sign-in page answers 200 with a web page: name
         // that, rather than call the server an incompatible version of ours.
-        const QByteArray type = reply->rawHeader("Content-Type").split(';').constFirst().trimmed().toLower();
+        const QByteArray type = mediaType(reply->rawHeader("Content-Type"));
         if (!m_request.sink && !m_body.isEmpty() && !type.isEmpty() && type != "application/json"
             && !type.endsWith("+json"))
             return finish(ApiError::notTheApi(QString::fromLatin1(type)));
@@ -220,8 +254,10 @@ void ApiJob::finish(std::optional<ApiError> error)
 {
     if (m_finished) return;
     m_finished = true;
+    m_deadlineTimer.stop();
     if (error) {
         error->setUrl(m_request.url);
+        error->setMayHaveArrived(m_mayHaveArrived);
         m_error = std::move(error);
     }
     Q_EMIT finished();

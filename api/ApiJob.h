@@ -27,6 +27,9 @@ struct RetryPolicy
 struct ClientOptions
 {
     int timeoutMs = 30000; ///< longest silence on a transfer before it fails as a timeout
+    /// Longest a whole answer may take, however it trickles in. Not for streamed downloads, which
+    /// may rightly take minutes while data keeps coming.
+    int deadlineMs = 60000;
     RetryPolicy retry;
     QByteArray userAgent; ///< empty: "datarecs-api/<version>"
 };
@@ -51,6 +54,7 @@ public:
         bool bodyHoldsSecret = false;   ///< e.g. a password: same transport rule as a bearer
         QByteArray idempotencyKey;
         QIODevice *sink = nullptr;       ///< streams a 2xx body here instead of keeping it in memory
+        QByteArray sinkContentType;      ///< what a streamed body must be, e.g. "text/csv"
         std::optional<ApiError> refusal; ///< a reason found before sending: fail with it
     };
 
@@ -96,6 +100,10 @@ private:
     ClientOptions m_options;
     QPointer<QNetworkReply> m_reply;
     QTimer m_retryTimer;
+    QTimer m_deadlineTimer;
+    bool m_deadlinePassed = false;
+    QByteArray m_wrongContentType;   ///< a streamed 2xx body of another type: refused unwritten
+    bool m_mayHaveArrived = false;   ///< some attempt got past connecting: the server may have acted
     int m_attempts = 0;
     int m_status = 0;
     bool m_started = false;

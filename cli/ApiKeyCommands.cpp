@@ -178,7 +178,13 @@ QString idempotencyKeyOf(Context &ctx)
 /// with nobody: say how to fetch that answer rather than let a second attempt make a second key.
 void failCreate(Context &ctx, const ApiError &error, const QString &idempotencyKey)
 {
-    if (error.kind() != ApiError::Kind::Network && error.kind() != ApiError::Kind::Timeout)
+    if (error.kind() == ApiError::Kind::MalformedResponse)
+        return ctx.fail(exitCodeFor(error),
+                        error.userMessage() + u'\n' +
+                            tr("The server answered, so it has probably created the key, but the value could not be "
+                               "read: find the key with 'datarecs api-key list' and delete it."));
+    const bool noAnswer = error.kind() == ApiError::Kind::Network || error.kind() == ApiError::Kind::Timeout;
+    if (!noAnswer || !error.mayHaveArrived())
         return ctx.fail(error);
     ctx.fail(exitCodeFor(error),
              error.userMessage() + u'\n' +

@@ -6,6 +6,7 @@
 
 #include <QList>
 #include <QTcpServer>
+#include <QTimer>
 #include <QTcpSocket>
 
 #include <deque>
@@ -15,7 +16,7 @@ class FakeHttpServer : public QObject
 public:
     struct Action
     {
-        enum Kind { Respond, Drop, Hang } kind = Respond;
+        enum Kind { Respond, Drop, Hang, Trickle } kind = Respond;
         int status = 200;
         QByteArray body;
         QList<std::pair<QByteArray, QByteArray>> headers;
@@ -58,6 +59,8 @@ public:
     }
     void drop() { m_script.push_back(Action{Action::Drop, 0, {}, {}, {}, false}); }
     void hang() { m_script.push_back(Action{Action::Hang, 0, {}, {}, {}, false}); }
+    /// A 200 that announces a long JSON body, then sends one space every intervalMs, never ending.
+    void trickle(int intervalMs) { m_script.push_back(Action{Action::Trickle, intervalMs, {}, {}, {}, false}); }
     void stream(QList<QByteArray> chunks, bool truncate = false)
     {
         Action a;
@@ -106,6 +109,13 @@ private:
             return;
         }
         if (a.kind == Action::Hang) return;
+        if (a.kind == Action::Trickle) {
+            s->write("HTTP/1.1 200 X\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n");
+            auto *drip = new QTimer(s); // status holds the interval
+            connect(drip, &QTimer::timeout, s, [s] { s->write(" "); });
+            drip->start(a.status);
+            return;
+        }
         QByteArray out = "HTTP/1.1 " + QByteArray::number(a.status) + " X\r\nConnection: close\r\n";
         for (const auto &[k, v] : a.headers)
             out += k + ": " + v + "\r\n";

@@ -6,7 +6,9 @@
 #include "KeyFormat.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QSignalSpy>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -371,6 +373,53 @@ private Q_SLOTS:
         QFile old(path);
         QVERIFY(old.open(QIODevice::ReadOnly));
         QCOMPARE(old.readAll(), QByteArray("previous export\n"));
+    }
+
+    void tricklingAnswer_failsAtTheDeadline()
+    {
+        // A byte every 50 ms never trips the 30 s silence timeout; the deadline ends it.
+        m_server->trickle(50);
+        ClientOptions options = m_client->options();
+        options.deadlineMs = 500;
+        m_client->setOptions(options);
+        QElapsedTimer clock;
+        clock.start();
+        const Result<Quota> r = await(m_client->quota());
+        QCOMPARE(r.error().kind(), ApiError::Kind::Timeout);
+        QVERIFY2(clock.elapsed() < 10000, qPrintable(QString::number(clock.elapsed())));
+        QVERIFY(r.error().mayHaveArrived());
+    }
+
+    void refusedConnection_neverArrived_butALostAnswerMayHave()
+    {
+        QTcpSocket holder; // a port bound but not listening: connecting is refused
+        QVERIFY(holder.bind(QHostAddress::LocalHost, 0, QAbstractSocket::DontShareAddress));
+        ApiClient refused;
+        refused.setBaseUrl(QUrl(u"http://127.0.0.1:%1"_s.arg(holder.localPort())));
+        refused.setCredential(u"drs_testsession"_s);
+        const Result<Quota> none = await(refused.quota());
+        QCOMPARE(none.error().kind(), ApiError::Kind::Network);
+        QVERIFY(!none.error().mayHaveArrived());
+        for (int i = 0; i < 5; ++i)
+            m_server->drop();
+        const Result<Quota> lost = await(m_client->quota());
+        QCOMPARE(lost.error().kind(), ApiError::Kind::Network);
+        QVERIFY(lost.error().mayHaveArrived());
+    }
+
+    void export_ofAWebPage_isRefused_andLeavesNoFile()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"audit.csv"_s);
+        m_server->respond(200, "<html><body>Sign in to the guest Wi-Fi</body></html>",
+                          {{"Content-Type", "text/html"}});
+        AuditExportToFile download(m_client, path);
+        QSignalSpy finished(&download, &AuditExportToFile::finished);
+        download.start({}, ExportFormat::Csv);
+        QVERIFY(finished.wait(10000));
+        QVERIFY(download.error());
+        QVERIFY2(download.error()->userMessage().contains(u"text/html"_s), qPrintable(download.error()->userMessage()));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{});
     }
 
     void export_errorAnswer_isProblemNotFileContent()

@@ -643,6 +643,10 @@ private Q_SLOTS:
         const quint16 closedPort = holder.localPort();
         const CliRun down = cli({u"quota"_s, u"--server"_s, u"http://127.0.0.1:%1"_s.arg(closedPort)});
         CLI_VERIFY(down.exitCode == 7 && down.err.contains("Could not reach"), down);
+        // A refused connection sent nothing: no talk of a key that may exist.
+        const CliRun createDown = cli({u"api-key"_s, u"create"_s, u"--name"_s, u"never sent"_s, u"--role"_s,
+                                       u"admin"_s, u"--server"_s, u"http://127.0.0.1:%1"_s.arg(closedPort)});
+        CLI_VERIFY(createDown.exitCode == 7 && !createDown.err.contains("idempotency"), createDown);
         // Refused before anything is sent: no traffic leaves the machine.
         const CliRun insecure = cli({u"quota"_s, u"--server"_s, u"http://datarecs.example.com"_s});
         CLI_VERIFY(insecure.exitCode == 7 && insecure.err.contains("https://"), insecure);
