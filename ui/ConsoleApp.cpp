@@ -30,6 +30,18 @@ ConsoleApp::ConsoleApp(Options options, QObject *parent)
     connect(m_session.get(), &Session::sessionExpired, this, [this] {
         showSignIn(tr("Your session has ended. Sign in again to continue where you were."), true);
     });
+    // --screenshot runs in scripts: a failed sign-in ends the run with the dialog's picture and a
+    // failure, rather than wait for a person who is not there.
+    if (!m_options.screenshotPath.isEmpty())
+        connect(m_session.get(), &Session::signInFailed, this, [this](const ApiError &error) {
+            const QString message = SignInDialog::messageFor(error);
+            QTimer::singleShot(0, this, [this, message] {
+                if (m_dialog)
+                    m_dialog->grab().save(m_options.screenshotPath, "PNG");
+                qCWarning(lcDatarecsUi).noquote() << "could not sign in:" << message;
+                Q_EMIT finished(1);
+            });
+        });
 }
 
 ConsoleApp::~ConsoleApp()

@@ -750,6 +750,19 @@ private Q_SLOTS:
         QCOMPARE(m_console->mainWindow()->size(), QSize(900, 600));
     }
 
+    void screenshotOption_failedSignIn_endsTheRun_withThePictureOfWhy()
+    {
+        QTemporaryDir dir;
+        ConsoleApp::Options options = signInOptions(m_server.url(), u"owner@acme.test"_s, u"wrong password"_s);
+        options.screenshotPath = dir.filePath(u"keys.png"_s);
+        m_console = std::make_unique<ConsoleApp>(options);
+        QSignalSpy finished(m_console.get(), &ConsoleApp::finished);
+        m_console->start();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 15000);
+        QCOMPARE(finished.at(0).at(0).toInt(), 1);
+        QVERIFY(!QImage(options.screenshotPath).isNull()); // the sign-in dialog, saying what went wrong
+    }
+
     void screenshotOption_savesThePng_onceDataIsShown()
     {
         QTemporaryDir dir;
