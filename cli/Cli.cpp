@@ -109,7 +109,14 @@ void Cli::withCredential(Context &ctx, const std::function<void(Context &)> &com
 {
     // An API key from the environment wins: that is how CI runs the CLI. Its format is checked here,
     // before it is ever sent.
+    // Set but blank is an error, not "unset": a CI system hands a missing secret over as an empty
+    // variable, and carrying on with whatever login session the machine holds would act as someone
+    // the pipeline never meant to be.
     const QString envKey = qEnvironmentVariable("DATARECS_API_KEY").trimmed();
+    if (qEnvironmentVariableIsSet("DATARECS_API_KEY") && envKey.isEmpty())
+        return ctx.fail(Unauthenticated,
+                        tr("DATARECS_API_KEY is set but empty (a CI secret that is missing or not passed "
+                           "on?): give it the key's value, or unset it to use the login session."));
     if (!envKey.isEmpty()) {
         const KeyFormat::Check check = KeyFormat::check(envKey);
         if (check != KeyFormat::Check::Valid)

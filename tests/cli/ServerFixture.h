@@ -93,8 +93,9 @@ public:
     QString dataDir() const { return m_data.path(); }
     QString password(const QString &email) const { return m_passwords.value(email); }
 
-    /// Runs `datarecs args...` with stdin fed from input, the given environment additions (an empty
-    /// value unsets), and DATARECS_SERVER pointing at this server unless overridden.
+    /// Runs `datarecs args...` with stdin fed from input, the given environment additions (a
+    /// null value unsets, an empty one sets the variable to nothing), and DATARECS_SERVER pointing at
+    /// this server unless overridden.
     CliRun run(const QStringList &args, const QMap<QString, QString> &env = {}, const QByteArray &input = {})
     {
         QProcess p;
@@ -102,7 +103,7 @@ public:
         e.remove(QStringLiteral("DATARECS_API_KEY"));
         e.insert(QStringLiteral("DATARECS_SERVER"), m_url);
         for (auto it = env.cbegin(); it != env.cend(); ++it) {
-            if (it.value().isEmpty())
+            if (it.value().isNull())
                 e.remove(it.key());
             else
                 e.insert(it.key(), it.value());

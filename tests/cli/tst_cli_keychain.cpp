@@ -110,6 +110,15 @@ private Q_SLOTS:
         const CliRun list = cli({u"api-key"_s, u"list"_s, u"--limit"_s, u"2"_s, u"--output"_s, u"json"_s});
         CLI_VERIFY(list.exitCode == 0 && list.json().array().size() == 2, list);
 
+        // A CI secret that did not come through (the variable set, empty or blank) is an error, not a
+        // silent turn to this session.
+        for (const QString &blank : {u""_s, u"  "_s}) {
+            const CliRun noKey = cli({u"whoami"_s, u"--output"_s, u"json"_s}, {}, {{u"DATARECS_API_KEY"_s, blank}});
+            CLI_VERIFY(noKey.exitCode == 3 && noKey.err.contains("DATARECS_API_KEY is set but empty") &&
+                           noKey.out.isEmpty(),
+                       noKey);
+        }
+
         const CliRun logout = cli({u"logout"_s});
         CLI_VERIFY(logout.exitCode == 0 && logout.err.contains("Signed out"), logout);
         const CliRun after = cli({u"whoami"_s});
