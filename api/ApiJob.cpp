@@ -153,8 +153,7 @@ void ApiJob::onReplyFinished()
     if (!reply) return;
     m_deadlineTimer.stop();
     // The last bytes may come with finished() alone; after a failed write the reply is aborted, not read.
-    if (m_request.sink && !m_cancelRequested && m_sinkError.isEmpty() && m_wrongContentType.isEmpty()
-        && !m_deadlinePassed)
+    if (m_request.sink && !m_cancelRequested && m_sinkError.isEmpty() && m_wrongContentType.isEmpty())
         onReadyRead();
     m_reply = nullptr;
     reply->deleteLater();
