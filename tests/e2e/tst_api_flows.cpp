@@ -585,6 +585,12 @@ private slots:
         QCOMPARE(api().quota(m_owner).value(QStringLiteral("used")).toInt(), usedBefore + 1);
         const Response byQuery = http().get(QStringLiteral("/v1/api-keys?q=") + enc(body.value(QStringLiteral("name")).toString()), m_owner);
         QCOMPARE(items(byQuery).size(), 1);
+        // Each attempt that reached the server is in the log, and the replay says it made nothing.
+        const QList<QJsonObject> creates =
+            items(http().get(QStringLiteral("/v1/audit-events?action=api_key.create&api_key_id=") + id, m_owner));
+        QCOMPARE(creates.size(), 2);
+        QCOMPARE(creates.at(0).value(QStringLiteral("detail")).toString(), QStringLiteral("idempotent replay"));
+        QVERIFY(creates.at(1).value(QStringLiteral("detail")).isNull());
         api().deleteKey(m_owner, id);
     }
 
