@@ -241,6 +241,8 @@ void ApiJob::cancel()
     if (m_finished) return;
     m_cancelRequested = true;
     if (m_reply) {
+        // Under way, the request may have reached the server already: cancelling does not undo it.
+        m_mayHaveArrived = true;
         m_reply->abort(); // finishes the reply at once, and so this job
     } else if (m_retryTimer.isActive()) {
         m_retryTimer.stop();

@@ -17,6 +17,9 @@ template <typename T> struct Page
         Page out;
         out.items = r.list<T>(QLatin1StringView("items"));
         out.nextCursor = r.nullableString(QLatin1StringView("next_cursor"));
+        // An empty cursor would ask for the first page again: a client following it would loop.
+        if (!r.failed() && out.nextCursor && out.nextCursor->isEmpty())
+            r.fail(QLatin1StringView("next_cursor"), QStringLiteral("null or a non-empty cursor"));
         if (r.failed()) return r.error();
         return out;
     }

@@ -1,6 +1,7 @@
 #include "ApiKeyCommands.h"
 
 #include "Context.h"
+#include "InterruptWatcher.h"
 #include "KeyFormat.h"
 #include "Terminal.h"
 
@@ -108,13 +109,19 @@ void fetchPages(Context &ctx, ApiKeyQuery query, QString cursor, QList<ApiKey> a
                 std::function<void(QList<ApiKey>)> whenDone)
 {
     ApiCall<Page<ApiKey>> *call = ctx.client.listApiKeys(query, cursor);
-    call->onFinished(&ctx, [&ctx, query, acc, max, whenDone](const Result<Page<ApiKey>> &r) mutable {
+    call->onFinished(&ctx, [&ctx, query, cursor, acc, max, whenDone](const Result<Page<ApiKey>> &r) mutable {
         if (!r) return ctx.fail(r.error());
         acc += r.value().items;
         if (acc.size() >= max || !r.value().nextCursor) {
             if (acc.size() > max) acc.resize(max);
             return whenDone(acc);
         }
+        // A server that hands back the cursor it was given, or an empty page with a cursor, would
+        // keep this loop going for ever.
+        if (*r.value().nextCursor == cursor || r.value().items.isEmpty())
+            return ctx.fail(Failure, tr("The server's list did not move on (the same cursor again, or an empty "
+                                        "page with a cursor): stopped after %1 items.")
+                                         .arg(acc.size()));
         fetchPages(ctx, query, *r.value().nextCursor, acc, max, whenDone);
     });
 }
@@ -176,21 +183,38 @@ QString idempotencyKeyOf(Context &ctx)
 
 /// Ends a create or rotate that failed. Without an answer the key may exist all the same, its value
 /// with nobody: say how to fetch that answer rather than let a second attempt make a second key.
-void failCreate(Context &ctx, const ApiError &error, const QString &idempotencyKey)
+/// A relative --expires ("90d") names another time on each run, and a second attempt with a body that
+/// differs is refused: the hint gives the time this attempt sent.
+void failCreate(Context &ctx, const ApiError &error, const QString &idempotencyKey,
+                const std::optional<QDateTime> &expiresAt)
 {
     if (error.kind() == ApiError::Kind::MalformedResponse)
         return ctx.fail(exitCodeFor(error),
                         error.userMessage() + u'\n' +
                             tr("The server answered, so it has probably created the key, but the value could not be "
                                "read: find the key with 'datarecs api-key list' and delete it."));
-    const bool noAnswer = error.kind() == ApiError::Kind::Network || error.kind() == ApiError::Kind::Timeout;
+    const bool noAnswer = error.kind() == ApiError::Kind::Network || error.kind() == ApiError::Kind::Timeout ||
+        error.kind() == ApiError::Kind::Cancelled;
     if (!noAnswer || !error.mayHaveArrived())
         return ctx.fail(error);
+    const QString expiresText = ctx.args.value(u"expires"_s);
+    const QString repeat = expiresAt && Context::isRelativeWhen(expiresText)
+        ? tr("adding --idempotency-key %1 and putting --expires %2 in place of --expires %3")
+              .arg(idempotencyKey, expiresAt->toUTC().toString(Qt::ISODate), expiresText)
+        : tr("adding --idempotency-key %1").arg(idempotencyKey);
     ctx.fail(exitCodeFor(error),
              error.userMessage() + u'\n' +
                  tr("The server may have created the key all the same. To get its value without creating a "
-                    "second key, run the same command again within an hour, adding --idempotency-key %1")
-                     .arg(idempotencyKey));
+                    "second key, run the same command again within an hour, %1")
+                     .arg(repeat));
+}
+
+/// Ctrl-C or a CI job's SIGTERM during a create or rotate ends it through failCreate(), which says how
+/// to get the key the server may have made, rather than killing the process without a word.
+void cancelOnInterrupt(Context &ctx, ApiJob *call)
+{
+    auto *interrupts = new InterruptWatcher(&ctx);
+    QObject::connect(interrupts, &InterruptWatcher::interrupted, call, &ApiJob::cancel);
 }
 
 /// False (the command has failed) when --name or --description is longer than the server takes: said
@@ -307,9 +331,10 @@ void create(Context &ctx)
     // One idempotency key for this logical create, kept across the client's retries.
     const QString idempotencyKey = idempotencyKeyOf(ctx);
     if (idempotencyKey.isEmpty()) return;
-    ctx.client.createApiKey(key, idempotencyKey)
-        ->onFinished(&ctx, [&ctx, idempotencyKey](const Result<CreatedApiKey> &r) {
-            if (!r) return failCreate(ctx, r.error(), idempotencyKey);
+    ApiCall<CreatedApiKey> *call = ctx.client.createApiKey(key, idempotencyKey);
+    cancelOnInterrupt(ctx, call);
+    call->onFinished(&ctx, [&ctx, idempotencyKey, expiresAt = key.expiresAt](const Result<CreatedApiKey> &r) {
+            if (!r) return failCreate(ctx, r.error(), idempotencyKey, expiresAt);
             if (printCreated(ctx, r.value()))
                 ctx.done();
         });
@@ -407,9 +432,10 @@ void rotate(Context &ctx)
     if (!ok) return;
     const QString idempotencyKey = idempotencyKeyOf(ctx);
     if (idempotencyKey.isEmpty()) return;
-    ctx.client.rotateApiKey(*id, options, idempotencyKey)
-        ->onFinished(&ctx, [&ctx, idempotencyKey](const Result<CreatedApiKey> &r) {
-            if (!r) return failCreate(ctx, r.error(), idempotencyKey);
+    ApiCall<CreatedApiKey> *call = ctx.client.rotateApiKey(*id, options, idempotencyKey);
+    cancelOnInterrupt(ctx, call);
+    call->onFinished(&ctx, [&ctx, idempotencyKey, expiresAt = options.expiresAt](const Result<CreatedApiKey> &r) {
+            if (!r) return failCreate(ctx, r.error(), idempotencyKey, expiresAt);
             if (printCreated(ctx, r.value()))
                 ctx.done();
         });

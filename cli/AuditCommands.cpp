@@ -70,13 +70,19 @@ void fetchPages(Context &ctx, AuditQuery query, QString cursor, QList<AuditEvent
                 std::function<void(QList<AuditEvent>)> whenDone)
 {
     ctx.client.listAuditEvents(query, cursor)
-        ->onFinished(&ctx, [&ctx, query, acc, max, whenDone](const Result<Page<AuditEvent>> &r) mutable {
+        ->onFinished(&ctx, [&ctx, query, cursor, acc, max, whenDone](const Result<Page<AuditEvent>> &r) mutable {
             if (!r) return ctx.fail(r.error());
             acc += r.value().items;
             if (acc.size() >= max || !r.value().nextCursor) {
                 if (acc.size() > max) acc.resize(max);
                 return whenDone(acc);
             }
+            // A server that hands back the cursor it was given, or an empty page with a cursor, would
+            // keep this loop going for ever.
+            if (*r.value().nextCursor == cursor || r.value().items.isEmpty())
+                return ctx.fail(Failure, tr("The server's list did not move on (the same cursor again, or an empty "
+                                            "page with a cursor): stopped after %1 items.")
+                                             .arg(acc.size()));
             fetchPages(ctx, query, *r.value().nextCursor, acc, max, whenDone);
         });
 }

@@ -83,7 +83,12 @@ void Cli::run(const QStringList &arguments)
 
     // The server: --server, else $DATARECS_SERVER, else the one of the last login.
     QString serverText = m_commandLine.value(u"server"_s);
-    if (serverText.isEmpty()) serverText = qEnvironmentVariable("DATARECS_SERVER");
+    // Set but blank is a mistake to report (as for DATARECS_API_KEY below), not a reason to fall back
+    // on the last login's server, which may be another environment than the script's.
+    if (serverText.isEmpty() && qEnvironmentVariableIsSet("DATARECS_SERVER") &&
+        qEnvironmentVariable("DATARECS_SERVER").trimmed().isEmpty())
+        return ctx->fail(Usage, tr("DATARECS_SERVER is set but empty: give it the server's URL, or unset it."));
+    if (serverText.isEmpty()) serverText = qEnvironmentVariable("DATARECS_SERVER").trimmed();
     if (serverText.isEmpty()) {
         if (const std::optional<QUrl> last = ctx->profiles.defaultServer()) serverText = last->toString();
     }

@@ -293,11 +293,12 @@ CommandLine::Outcome CommandLine::parse(const QStringList &arguments)
             help = true;
         } else if (a == u"--version") {
             return Outcome::Version;
-        } else if (a.startsWith(u"--")) {
-            const QString name = a.mid(2).section(u'=', 0, 0);
+        } else if (a.startsWith(u'-') && a.size() > 1) {
+            // -name reads as --name (QCommandLineParser::ParseAsLongOptions below), so its value is skipped too.
+            const QString name = a.mid(a.startsWith(u"--") ? 2 : 1).section(u'=', 0, 0);
             if (!known.contains(name) && unknownOption.isEmpty()) unknownOption = name;
             if (!a.contains(u'=') && takesValue.contains(name)) ++i;
-        } else if (!a.startsWith(u'-') || a == u"-") {
+        } else {
             words.append(a);
         }
     }
@@ -349,6 +350,31 @@ CommandLine::Outcome CommandLine::parse(const QStringList &arguments)
     if (!m_parser.parse(arguments)) {
         m_error = m_parser.errorText();
         if (!m_error.endsWith(u'.')) m_error += u'.';
+        return Outcome::Error;
+    }
+    for (const OptionSpec &o : options) {
+        if (o.valueName.isEmpty() || !m_parser.isSet(o.name)) continue;
+        // Qt keeps the last of repeated values: `disable --api-key-id A --api-key-id B` would act on B
+        // alone and report success.
+        if (m_parser.values(o.name).size() > 1) {
+            m_error = u"--%1 is given more than once: give it once."_s.arg(o.name);
+            return Outcome::Error;
+        }
+        // A script's unset variable (`--workspace "$WS"`) must not read as "option left out": that
+        // would widen a key to every workspace, or a filter to everything. An empty description is
+        // how one is cleared.
+        if (o.name != u"description" && m_parser.value(o.name).trimmed().isEmpty()) {
+            m_error = u"--%1 is empty: give it a value, or leave the option out."_s.arg(o.name);
+            return Outcome::Error;
+        }
+    }
+    // Global options may come before the command, where `--output json` means a format; for audit
+    // export it names the file to write, and a file called "json" is never what was meant.
+    if (m_command->name == u"audit export" && m_parser.isSet(u"output"_s) &&
+        QStringList{u"table"_s, u"json"_s, u"csv"_s, u"ndjson"_s}.contains(m_parser.value(u"output"_s))) {
+        m_error = u"audit export writes the file named by --output, and '%1' is a format: pass the format "
+                  u"with --format (csv or ndjson) and a file name with --output (./%1 if that is the name)."_s
+                      .arg(m_parser.value(u"output"_s));
         return Outcome::Error;
     }
     return Outcome::Run;

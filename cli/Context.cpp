@@ -61,15 +61,29 @@ QString Context::csvTime(const std::optional<QDateTime> &time)
     return time->toUTC().toString(Qt::ISODateWithMs);
 }
 
+namespace {
+const QRegularExpression &relativeWhen()
+{
+    static const QRegularExpression pattern(u"^(\\d{1,5})([dhm])$"_s);
+    return pattern;
+}
+} // namespace
+
+bool Context::isRelativeWhen(const QString &text)
+{
+    return relativeWhen().match(text).hasMatch();
+}
+
 std::optional<QDateTime> Context::parseWhen(const QString &text, bool forward)
 {
-    static const QRegularExpression relative(u"^(\\d{1,5})([dhm])$"_s);
-    const QRegularExpressionMatch m = relative.match(text);
+    const QRegularExpressionMatch m = relativeWhen().match(text);
     if (m.hasMatch()) {
         const qint64 n = m.captured(1).toLongLong();
         const QChar unit = m.captured(2).at(0);
         const qint64 seconds = n * (unit == u'd' ? 86400 : unit == u'h' ? 3600 : 60);
-        return QDateTime::currentDateTimeUtc().addSecs(forward ? seconds : -seconds);
+        // Whole seconds, so that the hint after a lost create can repeat this time exactly.
+        const qint64 now = QDateTime::currentSecsSinceEpoch();
+        return QDateTime::fromSecsSinceEpoch(forward ? now + seconds : now - seconds, Qt::UTC);
     }
     const QDate date = QDate::fromString(text, Qt::ISODate);
     if (date.isValid() && text.size() == 10) return QDateTime(date, QTime(0, 0), Qt::UTC);

@@ -40,6 +40,8 @@ public:
     /// Reads "2027-03-01", "2027-03-01T08:00:00Z" or a relative "90d"/"12h" (later than now when
     /// forward, else earlier). nullopt when the text is none of these.
     static std::optional<QDateTime> parseWhen(const QString &text, bool forward);
+    /// True for the relative forms ("90d"), whose time depends on when the command runs.
+    static bool isRelativeWhen(const QString &text);
 
 Q_SIGNALS:
     void finished(int code);

@@ -123,8 +123,14 @@ void Output::record(const QList<Field> &fields, const Rows &csvRow, const QJsonV
         for (const Field &f : fields)
             width = std::max(width, f.label.size());
         QString text;
-        for (const Field &f : fields)
-            text += (f.label + u':').leftJustified(width + 2) + f.value + u'\n';
+        // The lines of a multi-line value (a description) start under the value column: at the start
+        // of a line they could pass for fields of their own ("Enabled: no").
+        const QString indent(width + 2, u' ');
+        for (const Field &f : fields) {
+            QString value = f.value;
+            value.replace(u"\r\n"_s, u"\n"_s).replace(u'\r', u'\n');
+            text += (f.label + u':').leftJustified(width + 2) + value.replace(u'\n', u'\n' + indent) + u'\n';
+        }
         write(stream, text);
         break;
     }

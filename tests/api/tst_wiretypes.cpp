@@ -259,6 +259,9 @@ private Q_SLOTS:
             << u"Quota"_s << QJsonValue(obj(R"({"limit":-1,"used":0,"remaining":0})")) << u"Quota.limit"_s;
         QTest::newRow("page: items not array")
             << u"KeyPage"_s << QJsonValue(obj(R"({"items":{},"next_cursor":null})")) << u"Page.items"_s;
+        // It would ask for the first page again, and a client that follows cursors would loop.
+        QTest::newRow("page: empty cursor")
+            << u"KeyPage"_s << QJsonValue(obj(R"({"items":[],"next_cursor":""})")) << u"Page.next_cursor"_s;
         QTest::newRow("page: one bad item")
             << u"KeyPage"_s
             << QJsonValue(QJsonObject{{u"items"_s, QJsonArray{goodKey(), without(goodKey(), u"role"_s)}},

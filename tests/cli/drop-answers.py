@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """A loopback proxy that loses the answers to key creation: it forwards each request to the real
 server, and for POST /v1/api-keys closes the client's connection instead of passing the answer
-back, as a network that drops mid-request would. Prints the port it listens on, then one line per
-answer it lost. Usage: drop-answers.py TARGET_PORT"""
+back, as a network that drops mid-request would; with "hold", it keeps the connection open and
+silent instead, as a server that is slow to answer. Prints the port it listens on, then one line per
+answer it lost. Usage: drop-answers.py TARGET_PORT [hold]"""
 import socket
 import sys
 import threading
+import time
 
 
 def read_message(sock, first=b""):
@@ -30,7 +32,7 @@ def read_message(sock, first=b""):
     return head + b"\r\n\r\n" + body
 
 
-def handle(client, target):
+def handle(client, target, hold):
     with client, socket.create_connection(("127.0.0.1", target)) as upstream:
         while True:
             request = read_message(client)
@@ -40,19 +42,22 @@ def handle(client, target):
             answer = read_message(upstream)
             if request.startswith(b"POST /v1/api-keys "):
                 print("lost the answer to", request.split(b"\r\n", 1)[0].decode(), flush=True)
+                while hold:
+                    time.sleep(1)
                 return  # closes the client's connection: the server did the work, nobody hears of it
             client.sendall(answer)
 
 
 def main():
     target = int(sys.argv[1])
+    hold = sys.argv[2:] == ["hold"]
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(16)
     print(listener.getsockname()[1], flush=True)
     while True:
         client, _ = listener.accept()
-        threading.Thread(target=handle, args=(client, target), daemon=True).start()
+        threading.Thread(target=handle, args=(client, target, hold), daemon=True).start()
 
 
 main()

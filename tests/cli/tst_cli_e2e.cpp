@@ -6,6 +6,8 @@
 #include "ServerFixture.h"
 
 #include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSet>
@@ -175,6 +177,8 @@ private Q_SLOTS:
             << QStringList{u"api-key"_s, u"list"_s, u"--stauts=stale"_s} << u"Unknown option 'stauts'."_s;
         QTest::newRow("no value") << QStringList{u"api-key"_s, u"list"_s, u"--stauts"_s}
                                   << u"Unknown option 'stauts'."_s;
+        QTest::newRow("single dash, read as a long option")
+            << QStringList{u"api-key"_s, u"list"_s, u"-stauts"_s, u"stale"_s} << u"Unknown option 'stauts'."_s;
         QTest::newRow("a real extra argument")
             << QStringList{u"roles"_s, u"extra"_s} << u"Unexpected argument 'extra'."_s;
     }
@@ -275,6 +279,85 @@ private Q_SLOTS:
         CLI_VERIFY(r.exitCode == 2, r);
         CLI_VERIFY(r.err.startsWith("datarecs: "), r);
         CLI_VERIFY(r.out.isEmpty(), r);
+    }
+
+    void blankOrRepeatedOptions_areRefused_beforeAnythingIsSent()
+    {
+        // `--workspace "$WS"` with WS unset in a script: refused, not a key for every workspace.
+        const QString name = u"blank workspace option"_s;
+        const CliRun blank = cli({u"api-key"_s, u"create"_s, u"--name"_s, name, u"--role"_s, u"admin"_s,
+                                  u"--workspace"_s, u""_s});
+        CLI_VERIFY(blank.exitCode == 2 && blank.err.contains("--workspace is empty") && blank.out.isEmpty(), blank);
+        const CliRun found = cli({u"api-key"_s, u"list"_s, u"--search"_s, name, u"--output"_s, u"json"_s});
+        CLI_VERIFY(found.exitCode == 0 && found.json().array().isEmpty(), found);
+        const CliRun blankFilter = cli({u"audit"_s, u"list"_s, u"--api-key-id"_s, u" "_s});
+        CLI_VERIFY(blankFilter.exitCode == 2 && blankFilter.out.isEmpty(), blankFilter);
+
+        // Two ids: Qt's parser keeps the last, so this used to disable the second key alone, exit 0.
+        const auto [first, firstValue] = createKey(u"repeated option one"_s);
+        const auto [second, secondValue] = createKey(u"repeated option two"_s);
+        const CliRun twice =
+            cli({u"api-key"_s, u"disable"_s, u"--api-key-id"_s, first, u"--api-key-id"_s, second});
+        CLI_VERIFY(twice.exitCode == 2 && twice.err.contains("--api-key-id is given more than once"), twice);
+        for (const QString &id : {first, second}) {
+            const CliRun shown = cli({u"api-key"_s, u"show"_s, u"--api-key-id"_s, id, u"--output"_s, u"json"_s});
+            CLI_VERIFY(shown.exitCode == 0 && shown.json().object().value(u"enabled"_s).toBool(), shown);
+            const CliRun removed = cli({u"api-key"_s, u"delete"_s, u"--api-key-id"_s, id, u"--yes"_s});
+            CLI_VERIFY(removed.exitCode == 0, removed);
+        }
+
+        // An empty DATARECS_SERVER is a CI variable that did not come through, not "the last login's".
+        const CliRun noServer = cli({u"quota"_s}, {{u"DATARECS_SERVER"_s, u""_s}});
+        CLI_VERIFY(noServer.exitCode == 2 && noServer.err.contains("DATARECS_SERVER is set but empty"), noServer);
+    }
+
+    void auditExport_givenAFormatAsOutput_refusesRatherThanWriteAFileOfThatName()
+    {
+        // Global options may come first, where --output is a format; for an export it names the file.
+        QTemporaryDir cwd;
+        QVERIFY(cwd.isValid());
+        const QString before = QDir::currentPath();
+        QVERIFY(QDir::setCurrent(cwd.path()));
+        const CliRun r = cli({u"--output"_s, u"json"_s, u"audit"_s, u"export"_s, u"--format"_s, u"ndjson"_s});
+        QDir::setCurrent(before);
+        CLI_VERIFY(r.exitCode == 2 && r.err.contains("--format") && r.out.isEmpty(), r);
+        QVERIFY2(!QFile::exists(cwd.filePath(u"json"_s)), "a file named json was written");
+    }
+
+    void listsThatNeverEnd_stopWithAnError()
+    {
+        // A faulty server whose every page is empty and points to a next one: the CLI used to follow
+        // it for ever.
+        QProcess fake;
+        fake.start(u"python3"_s, {QStringLiteral(DATARECS_ENDLESS_PAGES_SCRIPT)});
+        QVERIFY(fake.waitForStarted(10000) && fake.waitForReadyRead(10000));
+        const QString server = u"http://127.0.0.1:"_s + QString::fromLatin1(fake.readLine().trimmed());
+        for (const QStringList &command : {QStringList{u"api-key"_s, u"list"_s}, QStringList{u"audit"_s, u"list"_s}}) {
+            const CliRun r = cli(command + QStringList{u"--server"_s, server});
+            CLI_VERIFY(r.exitCode == 1 && r.err.contains("did not move on") && r.out.isEmpty(), r);
+        }
+        fake.kill();
+        fake.waitForFinished(5000);
+    }
+
+    void show_multiLineDescription_staysUnderItsLabel()
+    {
+        // A description may hold line breaks; at the start of a line its text could pass for fields.
+        ApiClient client;
+        client.setBaseUrl(QUrl(m_server.url()));
+        client.setCredential(m_ownerKey);
+        const Result<CreatedApiKey> key = await(client.createApiKey(
+            {u"multi-line description"_s, u"first line\nEnabled: no\nExpires: 2026-12-01 00:00"_s, u"admin"_s, {}, {}}));
+        QVERIFY2(key.ok(), qPrintable(key.ok() ? QString() : key.error().userMessage()));
+        const QString id = key.value().apiKey.id;
+        const CliRun shown = cli({u"api-key"_s, u"show"_s, u"--api-key-id"_s, id});
+        CLI_VERIFY(shown.exitCode == 0, shown);
+        const QStringList lines = QString::fromUtf8(shown.out).split(u'\n');
+        CLI_VERIFY(lines.filter(QRegularExpression(u"^Enabled:"_s)).size() == 1, shown);
+        CLI_VERIFY(lines.filter(QRegularExpression(u"^Expires:"_s)).size() == 1, shown);
+        CLI_VERIFY(lines.filter(QRegularExpression(u"^Description: +first line$"_s)).size() == 1, shown);
+        CLI_VERIFY(lines.filter(QRegularExpression(u"^ +Enabled: no$"_s)).size() == 1, shown);
+        QVERIFY(await(client.deleteApiKey(id)).ok());
     }
 
     void apiKeyList_inEveryFormat_showsTheConsolesMetadata()
@@ -665,18 +748,22 @@ private Q_SLOTS:
         const QString viaProxy = u"http://127.0.0.1:"_s + port;
         const QString name = u"lost answer"_s;
         const QStringList create{u"api-key"_s, u"create"_s, u"--name"_s, name, u"--role"_s, u"admin"_s};
+        // "90d" is another time on each run, and a repeat whose body differs is refused (exit 8): the
+        // hint gives the time that was sent.
+        const QStringList relativeExpiry{u"--expires"_s, u"90d"_s};
 
-        const CliRun lost = cli(create + QStringList{u"--server"_s, viaProxy});
+        const CliRun lost = cli(create + relativeExpiry + QStringList{u"--server"_s, viaProxy});
         proxy.kill();
         proxy.waitForFinished(5000);
         CLI_VERIFY(lost.exitCode == 7 && lost.out.isEmpty(), lost);
-        static const QRegularExpression hint(u"may have created the key.*--idempotency-key (\\S+)"_s,
-                                             QRegularExpression::DotMatchesEverythingOption);
+        static const QRegularExpression hint(
+            u"may have created the key.*--idempotency-key (\\S+) and putting --expires (\\S+) in place of --expires 90d"_s,
+            QRegularExpression::DotMatchesEverythingOption);
         const QRegularExpressionMatch m = hint.match(QString::fromUtf8(lost.err));
         CLI_VERIFY(m.hasMatch(), lost);
 
         // As the message says: the same command with that key gets the key that was made, value included.
-        const CliRun again = cli(create + QStringList{u"--idempotency-key"_s, m.captured(1)});
+        const CliRun again = cli(create + QStringList{u"--expires"_s, m.captured(2), u"--idempotency-key"_s, m.captured(1)});
         CLI_VERIFY(again.exitCode == 0, again);
         const QString secret = secretFrom(again);
         m_printedSecrets.append(secret);
@@ -689,6 +776,56 @@ private Q_SLOTS:
 
         const CliRun malformed = cli(create + QStringList{u"--idempotency-key"_s, u"two words"_s});
         CLI_VERIFY(malformed.exitCode == 2 && malformed.err.contains("visible ASCII"), malformed);
+    }
+
+    void create_interruptedWhileUnderWay_saysHowToGetThatKey()
+    {
+        // The server makes the key but its answer is held back; the CLI gets SIGTERM meanwhile, as
+        // from a CI job's timeout. It used to die without a word about the key.
+        QProcess proxy;
+        proxy.start(u"python3"_s, {QStringLiteral(DATARECS_DROP_ANSWERS_SCRIPT),
+                                   QString::number(QUrl(m_server.url()).port()), u"hold"_s});
+        QVERIFY(proxy.waitForStarted(10000) && proxy.waitForReadyRead(10000));
+        const QString port = QString::fromLatin1(proxy.readLine().trimmed());
+        const QString name = u"interrupted create"_s;
+        const QStringList create{u"api-key"_s, u"create"_s, u"--name"_s, name, u"--role"_s, u"admin"_s};
+
+        QProcess p;
+        QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
+        e.insert(u"DATARECS_API_KEY"_s, m_ownerKey);
+        e.insert(u"DATARECS_SERVER"_s, u"http://127.0.0.1:"_s + port);
+        e.insert(u"HOME"_s, m_home.path());
+        e.insert(u"XDG_CONFIG_HOME"_s, m_home.path() + u"/.config"_s);
+        p.setProcessEnvironment(e);
+        p.start(QStringLiteral(DATARECS_CLI_BIN), create);
+        QVERIFY(p.waitForStarted(10000));
+        // Only once the server has the request (waitForReadyRead alone may return before it does).
+        QByteArray said;
+        QElapsedTimer waited;
+        waited.start();
+        while (!said.contains("lost the answer") && waited.elapsed() < 20000) {
+            proxy.waitForReadyRead(100);
+            said += proxy.readAllStandardOutput();
+        }
+        QVERIFY2(said.contains("lost the answer"), said.constData());
+        p.terminate();
+        QVERIFY(p.waitForFinished(10000));
+        proxy.kill();
+        proxy.waitForFinished(5000);
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QVERIFY2(p.exitStatus() == QProcess::NormalExit && p.exitCode() == 130,
+                 qPrintable(u"exit %1 (%2): %3"_s.arg(p.exitCode()).arg(p.exitStatus()).arg(err)));
+        QVERIFY2(p.readAllStandardOutput().isEmpty(), qPrintable(err));
+        static const QRegularExpression hint(u"may have created the key.*--idempotency-key (\\S+)"_s,
+                                             QRegularExpression::DotMatchesEverythingOption);
+        const QRegularExpressionMatch m = hint.match(err);
+        QVERIFY2(m.hasMatch(), qPrintable(err));
+
+        const CliRun again = cli(create + QStringList{u"--idempotency-key"_s, m.captured(1)});
+        CLI_VERIFY(again.exitCode == 0, again);
+        m_printedSecrets.append(secretFrom(again));
+        const CliRun list = cli({u"api-key"_s, u"list"_s, u"--search"_s, name, u"--output"_s, u"json"_s});
+        CLI_VERIFY(list.exitCode == 0 && list.json().array().size() == 1, list);
     }
 
     void quotaExceeded_exitsWith6()
