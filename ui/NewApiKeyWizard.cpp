@@ -312,7 +312,13 @@ void NewApiKeyWizard::buildReviewPage()
     m_reviewSummary = WizardPage::textLabel(m_reviewPage, QStringLiteral("reviewSummary"), tr("Summary of the new key"), true);
     layout->addWidget(m_reviewSummary);
     layout->addStretch(1);
-    m_reviewPage->initialize = [this] { WizardPage::setMessage(m_reviewSummary, reviewText()); };
+    // Written on every arrival, not in initializePage: with IndependentPages that runs on the first
+    // visit only, and after Back and a change the page would show old values while Generate sends
+    // the new ones. The fields all live on earlier pages, so arriving is the only moment they change.
+    connect(this, &QWizard::currentIdChanged, this, [this](int id) {
+        if (id == ReviewPageId)
+            WizardPage::setMessage(m_reviewSummary, reviewText());
+    });
     m_reviewPage->complete = [this] { return !m_generating && !isQuotaReached(); };
     m_reviewPage->validate = [this] { return m_created || startGenerate(); };
     setPage(ReviewPageId, m_reviewPage);

@@ -257,6 +257,45 @@ private Q_SLOTS:
         reveal.accept();
     }
 
+    void review_afterGoingBack_showsTheChangedFields_asGenerateSendsThem()
+    {
+        openWizard();
+        walkToReview(u"CI deploy"_s);
+        auto *summary = m_wizard->findChild<QLabel *>(u"reviewSummary"_s);
+        QVERIFY2(summary->text().contains(u"Role: Workspace viewer"_s), qPrintable(summary->text()));
+
+        // Back twice to the role, a broader one, Next twice: Review says so.
+        QTest::mouseClick(back(), Qt::LeftButton);
+        QTest::mouseClick(back(), Qt::LeftButton);
+        QCOMPARE(m_wizard->currentId(), int(NewApiKeyWizard::RolePageId));
+        auto *roles = m_wizard->findChild<QListWidget *>(u"roleList"_s);
+        QListWidgetItem *editor = roles->findItems(u"Workspace editor"_s, Qt::MatchStartsWith).value(0);
+        QVERIFY(editor);
+        QTest::mouseClick(roles->viewport(), Qt::LeftButton, {}, roles->visualItemRect(editor).center());
+        QTest::mouseClick(next(), Qt::LeftButton);
+        QTest::mouseClick(next(), Qt::LeftButton);
+        QCOMPARE(m_wizard->currentId(), int(NewApiKeyWizard::ReviewPageId));
+        QVERIFY2(summary->text().contains(u"Role: Workspace editor"_s), qPrintable(summary->text()));
+
+        // Back to the name, another one: Review shows it, not the first.
+        while (m_wizard->currentId() != NewApiKeyWizard::NamePageId)
+            QTest::mouseClick(back(), Qt::LeftButton);
+        auto *name = m_wizard->findChild<QLineEdit *>(u"nameEdit"_s);
+        name->selectAll();
+        QTest::keyClicks(name, u"Nightly export"_s);
+        while (m_wizard->currentId() != NewApiKeyWizard::ReviewPageId)
+            QTest::mouseClick(next(), Qt::LeftButton);
+        QVERIFY2(summary->text().contains(u"Name: Nightly export"_s) && !summary->text().contains(u"CI deploy"_s),
+                 qPrintable(summary->text()));
+
+        QSignalSpy created(m_wizard.get(), &NewApiKeyWizard::keyCreated);
+        QTest::mouseClick(generate(), Qt::LeftButton);
+        QTRY_COMPARE(created.size(), 1);
+        const QJsonObject body = QJsonDocument::fromJson(postRequests().constFirst().body).object();
+        QCOMPARE(body.value(u"name"_s).toString(), u"Nightly export"_s);
+        QCOMPARE(body.value(u"role"_s).toString(), u"workspace_editor"_s);
+    }
+
     void generate_roleRefusedByTheServer_showsOnTheRolePage_andKeepsEveryField()
     {
         m_createReply = FakeServer::problem(403, u"role-too-high"_s, u"You act as admin."_s);
@@ -538,6 +577,7 @@ private:
     }
 
     QAbstractButton *next() const { return m_wizard->button(QWizard::NextButton); }
+    QAbstractButton *back() const { return m_wizard->button(QWizard::BackButton); }
     QAbstractButton *generate() const { return m_wizard->button(QWizard::FinishButton); }
 
     FakeServer m_server;
