@@ -141,6 +141,7 @@ void NewApiKeyWizard::buildNamePage()
     layout->addWidget(m_quotaLabel);
     m_nameMessage = WizardPage::textLabel(m_namePage, QStringLiteral("nameMessage"), tr("Server message"), true);
     layout->addWidget(m_nameMessage);
+    addLockedNotice(m_namePage, layout, QStringLiteral("nameLockedNotice"));
 
     auto *nameLabel = new QLabel(tr("N&ame (required):"), m_namePage);
     m_nameEdit = new QLineEdit(m_namePage);
@@ -184,6 +185,33 @@ void NewApiKeyWizard::buildNamePage()
     setPage(NamePageId, m_namePage);
 }
 
+void NewApiKeyWizard::addLockedNotice(WizardPage *page, QVBoxLayout *layout, const QString &objectName)
+{
+    QLabel *notice = WizardPage::textLabel(page, objectName, tr("Why the fields cannot be changed"), true);
+    layout->addWidget(notice);
+    m_lockedNotices.append(notice);
+}
+
+void NewApiKeyWizard::lockFields(bool locked)
+{
+    // After an attempt without an answer the key may exist: Generate must repeat that very request
+    // (same Idempotency-Key, same body). Anything edited would make it another request, which the
+    // server refuses as idempotency-key-reused, and the value of the key it made would be lost.
+    m_nameEdit->setReadOnly(locked);
+    m_descriptionEdit->setReadOnly(locked);
+    m_expiry->setEnabled(!locked);
+    m_roleList->setEnabled(!locked);
+    m_workspaceSearch->setEnabled(!locked);
+    m_workspaceList->setEnabled(!locked);
+    const QString why = locked ? tr("These fields cannot be changed now: the key “%1” may already have been created by "
+                                    "the attempt that got no answer, and Generate must repeat exactly that request to "
+                                    "show its value. For a different key, cancel and start a new one.")
+                                     .arg(m_uncertainName)
+                               : QString();
+    for (QLabel *notice : std::as_const(m_lockedNotices))
+        WizardPage::setMessage(notice, why);
+}
+
 void NewApiKeyWizard::updateNameMessages()
 {
     const QString name = m_nameEdit->text();
@@ -210,6 +238,7 @@ void NewApiKeyWizard::buildRolePage()
     auto *layout = new QVBoxLayout(m_rolePage);
     m_roleMessage = WizardPage::textLabel(m_rolePage, QStringLiteral("roleMessage"), tr("Role message"), true);
     layout->addWidget(m_roleMessage);
+    addLockedNotice(m_rolePage, layout, QStringLiteral("roleLockedNotice"));
     m_roleHint = WizardPage::textLabel(m_rolePage, QStringLiteral("roleHint"), tr("Role advice"), true);
     layout->addWidget(m_roleHint);
     auto *label = new QLabel(tr("&Role:"), m_rolePage);
@@ -248,6 +277,7 @@ void NewApiKeyWizard::buildWorkspacePage()
     auto *layout = new QVBoxLayout(m_workspacePage);
     m_workspaceMessage = WizardPage::textLabel(m_workspacePage, QStringLiteral("workspaceMessage"), tr("Workspace message"), true);
     layout->addWidget(m_workspaceMessage);
+    addLockedNotice(m_workspacePage, layout, QStringLiteral("workspaceLockedNotice"));
     auto *searchLabel = new QLabel(tr("&Search workspaces:"), m_workspacePage);
     m_workspaceSearch = new QLineEdit(m_workspacePage);
     m_workspaceSearch->setObjectName(QStringLiteral("workspaceSearch"));
@@ -541,6 +571,7 @@ void NewApiKeyWizard::onGenerated(const Result<CreatedApiKey> &result, int attem
     case ApiError::Kind::Timeout:
         m_uncertain = true;
         m_uncertainName = name;
+        lockFields(true);
         // The error's own text is a full sentence, so it follows as one instead of going inside
         // parentheses; and the count is spelt out, as "%n attempt(s)" stays as is without a translation.
         showOn(ReviewPageId,
@@ -549,7 +580,8 @@ void NewApiKeyWizard::onGenerated(const Result<CreatedApiKey> &result, int attem
                    tr("%1 The key “%2” may or may not have been "
                   "created. Press Generate again: it repeats the very same request, so the server either "
                   "creates the key once or answers with the key it already created, value included; a second "
-                  "key is never made. To check without generating, refresh the API Keys list and look for "
+                  "key is never made. So that it stays the very same request, the fields cannot be changed "
+                  "now. To check without generating, refresh the API Keys list and look for "
                   "“%2” created just now; if it is there but its value was never shown, delete it and create "
                   "a new one.")
                    .arg(error.userMessage(), name));

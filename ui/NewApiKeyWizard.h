@@ -17,6 +17,7 @@ class QListView;
 class QListWidget;
 class QPlainTextEdit;
 class QSortFilterProxyModel;
+class QVBoxLayout;
 
 namespace datarecs {
 
@@ -70,6 +71,8 @@ private:
     void buildRolePage();
     void buildWorkspacePage();
     void buildReviewPage();
+    void addLockedNotice(WizardPage *page, QVBoxLayout *layout, const QString &objectName);
+    void lockFields(bool locked);
     void load();
     void loadDone();
     void fillRoles();
@@ -122,6 +125,7 @@ private:
     QLabel *m_reviewSummary = nullptr;
     QLabel *m_reviewMessage = nullptr;
     QLabel *m_reviewQuotaLabel = nullptr; ///< the quota reason again, next to the disabled Generate
+    QList<QLabel *> m_lockedNotices; ///< on the pages before Review: why their fields are locked
 };
 
 } // namespace datarecs

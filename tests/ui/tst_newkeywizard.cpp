@@ -355,6 +355,49 @@ private Q_SLOTS:
         QCOMPARE(QString::fromLatin1(postRequests().constFirst().idempotencyKey), m_wizard->idempotencyKey());
     }
 
+    void generate_noAnswer_locksTheFields_soTheRetrySendsTheSameRequest()
+    {
+        openWizard();
+        m_wizard->findChild<QPlainTextEdit *>(u"descriptionEdit"_s)->setPlainText(u"Deploys."_s);
+        walkToReview(u"CI deploy"_s);
+        m_server.close();
+        QTest::mouseClick(generate(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_wizard->isGenerating(), 15000);
+        const QString message = m_wizard->pageMessage(NewApiKeyWizard::ReviewPageId);
+        QVERIFY2(message.contains(u"cannot be changed"_s), qPrintable(message));
+
+        // Going back shows the fields, but they no longer change, and the page says why.
+        QTest::mouseClick(back(), Qt::LeftButton);
+        QCOMPARE(m_wizard->currentId(), int(NewApiKeyWizard::WorkspacePageId));
+        QVERIFY(!m_wizard->findChild<QListView *>(u"workspaceList"_s)->isEnabled());
+        QVERIFY(m_wizard->findChild<QLabel *>(u"workspaceLockedNotice"_s)->isVisible());
+        QTest::mouseClick(back(), Qt::LeftButton);
+        QVERIFY(!m_wizard->findChild<QListWidget *>(u"roleList"_s)->isEnabled());
+        QVERIFY(m_wizard->findChild<QLabel *>(u"roleLockedNotice"_s)->isVisible());
+        QTest::mouseClick(back(), Qt::LeftButton);
+        QCOMPARE(m_wizard->currentId(), int(NewApiKeyWizard::NamePageId));
+        auto *notice = m_wizard->findChild<QLabel *>(u"nameLockedNotice"_s);
+        QVERIFY(notice->isVisible());
+        QVERIFY2(notice->text().contains(u"may already have been created"_s), qPrintable(notice->text()));
+        auto *name = m_wizard->findChild<QLineEdit *>(u"nameEdit"_s);
+        name->setFocus();
+        QTest::keyClicks(name, u" 2"_s);
+        QTest::keyClicks(m_wizard->findChild<QPlainTextEdit *>(u"descriptionEdit"_s), u" More."_s);
+        QCOMPARE(m_wizard->newKey().name, u"CI deploy"_s);
+        QCOMPARE(m_wizard->newKey().description, u"Deploys."_s);
+
+        QVERIFY(m_server.listen());
+        while (m_wizard->currentId() != NewApiKeyWizard::ReviewPageId)
+            QTest::mouseClick(next(), Qt::LeftButton);
+        QSignalSpy created(m_wizard.get(), &NewApiKeyWizard::keyCreated);
+        QTest::mouseClick(generate(), Qt::LeftButton);
+        QTRY_COMPARE(created.size(), 1);
+        QCOMPARE(m_server.count("POST", u"/v1/api-keys"_s), 1);
+        const QJsonObject body = QJsonDocument::fromJson(postRequests().constFirst().body).object();
+        QCOMPARE(body.value(u"name"_s).toString(), u"CI deploy"_s);
+        QCOMPARE(body.value(u"description"_s).toString(), u"Deploys."_s);
+    }
+
     void everyControl_hasAnAccessibleName()
     {
         openWizard();
