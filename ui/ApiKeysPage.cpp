@@ -705,6 +705,9 @@ void ApiKeysPage::newKey()
     wizard->setAttribute(Qt::WA_DeleteOnClose);
     connect(wizard, &NewApiKeyWizard::requestFailed, this,
             [this](const ApiError &error) { m_session->handleError(error); });
+    // A load refused because the session ended (roles, workspaces) is asked again once signed in
+    // again, so the wizard can go on with what was typed instead of being cancelled.
+    connect(m_session, &Session::signedIn, wizard, &NewApiKeyWizard::reloadFailed);
     connect(wizard, &NewApiKeyWizard::keyCreated, this, [this](const CreatedApiKey &created) {
         m_model->upsertKey(created.apiKey);
         showKey(created.apiKey.id); // clears a search or filter that would hide it

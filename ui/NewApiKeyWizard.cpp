@@ -13,6 +13,7 @@
 #include <QListView>
 #include <QListWidget>
 #include <QPlainTextEdit>
+#include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QVBoxLayout>
 
@@ -53,6 +54,17 @@ protected:
         return QSortFilterProxyModel::filterAcceptsRow(row, parent);
     }
 };
+
+/// "Try again" under a page's message that a load failed; hidden until then.
+QPushButton *retryButton(QWidget *page, const QString &objectName, const QString &accessibleName)
+{
+    auto *button = new QPushButton(NewApiKeyWizard::tr("&Try again"), page);
+    button->setObjectName(objectName);
+    button->setAccessibleName(accessibleName);
+    button->setAutoDefault(false);
+    button->hide();
+    return button;
+}
 
 } // namespace
 
@@ -238,6 +250,9 @@ void NewApiKeyWizard::buildRolePage()
     auto *layout = new QVBoxLayout(m_rolePage);
     m_roleMessage = WizardPage::textLabel(m_rolePage, QStringLiteral("roleMessage"), tr("Role message"), true);
     layout->addWidget(m_roleMessage);
+    m_roleRetry = retryButton(m_rolePage, QStringLiteral("roleRetryButton"), tr("Load the roles again"));
+    layout->addWidget(m_roleRetry, 0, Qt::AlignLeft);
+    connect(m_roleRetry, &QPushButton::clicked, this, &NewApiKeyWizard::loadRoles);
     addLockedNotice(m_rolePage, layout, QStringLiteral("roleLockedNotice"));
     m_roleHint = WizardPage::textLabel(m_rolePage, QStringLiteral("roleHint"), tr("Role advice"), true);
     layout->addWidget(m_roleHint);
@@ -277,6 +292,10 @@ void NewApiKeyWizard::buildWorkspacePage()
     auto *layout = new QVBoxLayout(m_workspacePage);
     m_workspaceMessage = WizardPage::textLabel(m_workspacePage, QStringLiteral("workspaceMessage"), tr("Workspace message"), true);
     layout->addWidget(m_workspaceMessage);
+    m_workspaceRetry = retryButton(m_workspacePage, QStringLiteral("workspaceRetryButton"),
+                                   tr("Load the workspaces again"));
+    layout->addWidget(m_workspaceRetry, 0, Qt::AlignLeft);
+    connect(m_workspaceRetry, &QPushButton::clicked, this, &NewApiKeyWizard::loadWorkspaces);
     addLockedNotice(m_workspacePage, layout, QStringLiteral("workspaceLockedNotice"));
     auto *searchLabel = new QLabel(tr("&Search workspaces:"), m_workspacePage);
     m_workspaceSearch = new QLineEdit(m_workspacePage);
@@ -319,11 +338,16 @@ void NewApiKeyWizard::buildWorkspacePage()
         // A caller restricted to one workspace may only make keys restricted to it (as the server checks).
         return !m_caller.workspace || selectedWorkspaceId() == m_caller.workspace->id;
     };
-    if (m_caller.workspace)
-        WizardPage::setMessage(m_workspaceMessage, tr("Your access is limited to the workspace “%1”: the new key must be "
-                                          "restricted to it too.")
-                                           .arg(m_caller.workspace->name));
+    WizardPage::setMessage(m_workspaceMessage, workspaceNotice());
     setPage(WorkspacePageId, m_workspacePage);
+}
+
+QString NewApiKeyWizard::workspaceNotice() const
+{
+    return m_caller.workspace ? tr("Your access is limited to the workspace “%1”: the new key must be "
+                                   "restricted to it too.")
+                                    .arg(m_caller.workspace->name)
+                              : QString();
 }
 
 void NewApiKeyWizard::buildReviewPage()
@@ -356,7 +380,28 @@ void NewApiKeyWizard::buildReviewPage()
 
 void NewApiKeyWizard::load()
 {
-    m_pendingLoads = 3;
+    loadRoles();
+    loadWorkspaces();
+    loadQuota();
+}
+
+void NewApiKeyWizard::reloadFailed()
+{
+    // Only what failed: what loaded stays, and so does everything typed or chosen.
+    if (m_rolesFailed)
+        loadRoles();
+    if (m_workspacesFailed)
+        loadWorkspaces();
+    if (m_quotaFailed)
+        loadQuota();
+}
+
+void NewApiKeyWizard::loadRoles()
+{
+    ++m_pendingLoads;
+    m_rolesFailed = false;
+    m_roleRetry->hide();
+    WizardPage::setMessage(m_roleMessage, QString());
     WizardPage::setMessage(m_roleHint, tr("Loading the roles…"));
     auto *roles = m_client->roles();
     roles->onFinished(this, [this](const Result<QList<Role>> &result) {
@@ -365,12 +410,22 @@ void NewApiKeyWizard::load()
             std::sort(m_roles.begin(), m_roles.end(), [](const Role &a, const Role &b) { return a.rank < b.rank; });
             fillRoles();
         } else {
+            m_rolesFailed = true;
             WizardPage::setMessage(m_roleHint, QString());
             WizardPage::setMessage(m_roleMessage, tr("Could not load the roles. %1").arg(result.error().userMessage()));
+            m_roleRetry->show();
             Q_EMIT requestFailed(result.error());
         }
         loadDone();
     });
+}
+
+void NewApiKeyWizard::loadWorkspaces()
+{
+    ++m_pendingLoads;
+    m_workspacesFailed = false;
+    m_workspaceRetry->hide();
+    WizardPage::setMessage(m_workspaceMessage, workspaceNotice());
     auto *workspaces = m_client->workspaces();
     workspaces->onFinished(this, [this](const Result<QList<Workspace>> &result) {
         if (result) {
@@ -378,21 +433,31 @@ void NewApiKeyWizard::load()
             const int row = m_caller.workspace ? m_workspaces->rowOf(m_caller.workspace->id) : 0;
             m_workspaceList->setCurrentIndex(m_workspaceFilter->mapFromSource(m_workspaces->index(qMax(row, 0), 0)));
         } else {
+            m_workspacesFailed = true;
             WizardPage::setMessage(m_workspaceMessage,
                        tr("Could not load the workspaces: only “All workspaces” can be chosen. %1")
                            .arg(result.error().userMessage()));
+            m_workspaceRetry->show();
             Q_EMIT requestFailed(result.error());
         }
         m_workspacePage->changed();
         loadDone();
     });
+}
+
+void NewApiKeyWizard::loadQuota()
+{
+    ++m_pendingLoads;
+    m_quotaFailed = false;
     auto *quota = m_client->quota();
     quota->onFinished(this, [this](const Result<Quota> &result) {
         // Without the quota the wizard goes on: the server still refuses a key over the limit.
-        if (result)
+        if (result) {
             m_quota = result.value();
-        else
+        } else {
+            m_quotaFailed = true;
             Q_EMIT requestFailed(result.error());
+        }
         updateQuotaMessage();
         loadDone();
     });

@@ -16,6 +16,7 @@ class QLineEdit;
 class QListView;
 class QListWidget;
 class QPlainTextEdit;
+class QPushButton;
 class QSortFilterProxyModel;
 class QVBoxLayout;
 
@@ -60,6 +61,11 @@ public:
 
     void done(int result) override;
 
+public Q_SLOTS:
+    /// Loads again what failed to load (roles, workspaces, quota), e.g. once signed in again after
+    /// the session ended; what was typed or chosen stays. The pages also offer Try again.
+    void reloadFailed();
+
 Q_SIGNALS:
     /// The key exists. The only signal that carries a key value: show it once, then let it go.
     void keyCreated(const datarecs::CreatedApiKey &created);
@@ -74,6 +80,10 @@ private:
     void addLockedNotice(WizardPage *page, QVBoxLayout *layout, const QString &objectName);
     void lockFields(bool locked);
     void load();
+    void loadRoles();
+    void loadWorkspaces();
+    void loadQuota();
+    QString workspaceNotice() const;
     void loadDone();
     void fillRoles();
     void updateNameMessages();
@@ -96,6 +106,9 @@ private:
     QList<Role> m_roles;
     std::optional<Quota> m_quota;
     int m_pendingLoads = 0;
+    bool m_rolesFailed = false;
+    bool m_workspacesFailed = false;
+    bool m_quotaFailed = false;
     bool m_generating = false;
     bool m_created = false;
     bool m_uncertain = false; ///< an attempt ended without an answer: the key may exist
@@ -117,11 +130,13 @@ private:
     QLabel *m_roleDetails = nullptr;
     QLabel *m_roleHint = nullptr;
     QLabel *m_roleMessage = nullptr;
+    QPushButton *m_roleRetry = nullptr;
     QLineEdit *m_workspaceSearch = nullptr;
     QListView *m_workspaceList = nullptr;
     WorkspaceListModel *m_workspaces = nullptr;
     QSortFilterProxyModel *m_workspaceFilter = nullptr;
     QLabel *m_workspaceMessage = nullptr;
+    QPushButton *m_workspaceRetry = nullptr;
     QLabel *m_reviewSummary = nullptr;
     QLabel *m_reviewMessage = nullptr;
     QLabel *m_reviewQuotaLabel = nullptr; ///< the quota reason again, next to the disabled Generate

@@ -11,6 +11,7 @@
 #include "FakeServer.h"
 #include "KeyRecentActivity.h"
 #include "MainWindow.h"
+#include "NewApiKeyWizard.h"
 #include "ProfileStore.h"
 #include "Session.h"
 #include "SignInDialog.h"
@@ -75,6 +76,7 @@ private Q_SLOTS:
         m_permissions = allPermissions();
         m_role = u"owner"_s;
         m_keys = startingKeys();
+        m_failRoles = false;
         m_server.overrideAll(std::nullopt);
         m_server.clearRequests();
         installRoutes();
@@ -606,6 +608,42 @@ private Q_SLOTS:
         QVERIFY(window->keysPage()->message().isEmpty());
     }
 
+    void sessionEnded_whileTheNewKeyWizardLoads_signInAgain_loadsTheRolesIntoIt()
+    {
+        m_server.on("GET", u"/v1/roles"_s, [this](const FakeServer::Request &) {
+            if (m_failRoles)
+                return FakeServer::problem(401, u"invalid-token"_s, u"session expired"_s);
+            QJsonArray items;
+            for (const Role &r : {Role{u"workspace_viewer"_s, u"Workspace viewer"_s, u"Reads"_s, u"workspace"_s, 20, {}},
+                                  Role{u"owner"_s, u"Owner"_s, u"Full control."_s, u"platform"_s, 100, {}}})
+                items.append(r.toJson());
+            return FakeServer::Reply{200, json({{u"items"_s, items}})};
+        });
+        startSignedIn();
+        m_failRoles = true; // the session ends as the wizard asks for the roles
+        action(u"actionNewKey"_s)->trigger();
+        auto *wizard = m_console->mainWindow()->keysPage()->findChild<NewApiKeyWizard *>();
+        QVERIFY(wizard);
+        QTest::keyClicks(wizard->findChild<QLineEdit *>(u"nameEdit"_s), u"CI deploy"_s);
+        QTRY_VERIFY(visibleSignInDialog());
+        QTRY_VERIFY(wizard->isLoaded());
+
+        m_failRoles = false;
+        auto *dialog = qobject_cast<SignInDialog *>(visibleSignInDialog());
+        QTest::keyClicks(dialog->findChild<QLineEdit *>(u"passwordEdit"_s), kPassword);
+        QTest::keyClick(dialog->findChild<QLineEdit *>(u"passwordEdit"_s), Qt::Key_Return);
+        QTRY_VERIFY(!visibleSignInDialog());
+        QVERIFY(wizard->isVisible());
+        QTest::mouseClick(wizard->button(QWizard::NextButton), Qt::LeftButton);
+        QCOMPARE(wizard->currentId(), int(NewApiKeyWizard::RolePageId));
+        QTRY_VERIFY(wizard->button(QWizard::NextButton)->isEnabled());
+        QVERIFY2(wizard->pageMessage(NewApiKeyWizard::RolePageId).isEmpty(),
+                 qPrintable(wizard->pageMessage(NewApiKeyWizard::RolePageId)));
+        QCOMPARE(wizard->newKey().name, u"CI deploy"_s);
+        QCOMPARE(wizard->newKey().role, u"workspace_viewer"_s);
+        wizard->reject();
+    }
+
     void sessionEnded_signInDeclined_windowStays_andOffersSignInAgain()
     {
         startSignedIn();
@@ -858,6 +896,7 @@ private:
     QList<ApiKey> m_keys;
     QStringList m_permissions;
     QString m_role;
+    bool m_failRoles = false;
 };
 
 QTEST_MAIN(TestConsoleWidgets)

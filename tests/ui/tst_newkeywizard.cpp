@@ -66,6 +66,7 @@ private Q_SLOTS:
     {
         Confirmation::setAnswerer(nullptr);
         m_quotaUsed = 3;
+        m_failRoles = false;
         m_createReply.reset();
         m_server.clearRequests();
         installRoutes();
@@ -398,6 +399,30 @@ private Q_SLOTS:
         QCOMPARE(body.value(u"description"_s).toString(), u"Deploys."_s);
     }
 
+    void rolesFailedToLoad_tryAgain_loadsThem_andKeepsWhatWasTyped()
+    {
+        m_failRoles = true;
+        openWizard();
+        QTest::keyClicks(m_wizard->findChild<QLineEdit *>(u"nameEdit"_s), u"CI deploy"_s);
+        QTest::mouseClick(next(), Qt::LeftButton);
+        QCOMPARE(m_wizard->currentId(), int(NewApiKeyWizard::RolePageId));
+        QVERIFY(!next()->isEnabled());
+        QVERIFY(m_wizard->pageMessage(NewApiKeyWizard::RolePageId).contains(u"Could not load the roles"_s));
+        auto *retry = m_wizard->findChild<QPushButton *>(u"roleRetryButton"_s);
+        QVERIFY(retry && retry->isVisible());
+        QVERIFY(!retry->accessibleName().isEmpty());
+
+        m_failRoles = false;
+        QTest::mouseClick(retry, Qt::LeftButton);
+        QTRY_VERIFY(next()->isEnabled());
+        QCOMPARE(m_wizard->findChild<QListWidget *>(u"roleList"_s)->count(), 5);
+        QVERIFY(m_wizard->pageMessage(NewApiKeyWizard::RolePageId).isEmpty());
+        QVERIFY(!retry->isVisible());
+        QCOMPARE(m_wizard->newKey().name, u"CI deploy"_s);
+        QCOMPARE(m_server.count("GET", u"/v1/roles"_s), 2);
+        QCOMPARE(m_server.count("GET", u"/v1/quota"_s), 1); // what had loaded is not asked again
+    }
+
     void everyControl_hasAnAccessibleName()
     {
         openWizard();
@@ -549,7 +574,9 @@ private Q_SLOTS:
 private:
     void installRoutes()
     {
-        m_server.on("GET", u"/v1/roles"_s, [](const FakeServer::Request &) {
+        m_server.on("GET", u"/v1/roles"_s, [this](const FakeServer::Request &) {
+            if (m_failRoles)
+                return FakeServer::problem(401, u"invalid-token"_s, u"session expired"_s);
             const QStringList platform = {u"read_api_keys"_s, u"create_api_key"_s, u"manage_api_keys"_s};
             QJsonArray items;
             // Deliberately not in rank order: the wizard orders them.
@@ -628,6 +655,7 @@ private:
     std::unique_ptr<NewApiKeyWizard> m_wizard;
     Identity m_caller;
     int m_quotaUsed = 3;
+    bool m_failRoles = false;
     std::optional<FakeServer::Reply> m_createReply;
 };
 
