@@ -513,10 +513,15 @@ void ApiKeysPage::updateActions()
         action->setToolTip(tip);
         action->setStatusTip(tip);
     };
-    set(m_enable, key && !key->enabled, tr("Enable the selected key: requests with it are accepted again."),
-        tr("The key is already enabled."));
-    set(m_disable, key && key->enabled, tr("Disable the selected key: requests with it are refused at once."),
-        tr("The key is already disabled."), false);
+    // The status decides, not the enabled flag: an expired key is refused whatever "enabled" says, and
+    // its expiry cannot change, so neither Enable nor Disable would change what happens to a request.
+    const bool expired = key && key->status == u"expired";
+    const QString expiredReason = tr("The key has expired: requests with it are refused whether it is enabled or "
+                                     "not. Rotate it to make a replacement.");
+    set(m_enable, key && key->status == u"disabled", tr("Enable the selected key: requests with it are accepted again."),
+        expired ? expiredReason : tr("The key is already enabled."));
+    set(m_disable, key && key->status == u"enabled", tr("Disable the selected key: requests with it are refused at once."),
+        expired ? expiredReason : tr("The key is already disabled."), false);
     set(m_delete, true, tr("Delete the selected key for good."), QString());
     m_refresh->setEnabled(signedIn);
     {

@@ -186,8 +186,9 @@ RotateApiKeyWizard *ApiKeysPage::openRotateWizard(const ApiKey &key, QWidget *pa
             loadQuota();
     });
     connect(wizard, &QDialog::finished, this, [this, wizard] {
-        // Closing the wizard early is fine, but the old key must not be forgotten.
-        if (wizard->replacement() && wizard->oldKey() && wizard->oldKey()->enabled)
+        // Closing the wizard early is fine, but the old key must not be forgotten (unless it no longer
+        // works anyway: disabled, or expired whatever "enabled" says).
+        if (wizard->replacement() && wizard->oldKey() && wizard->oldKey()->status == u"enabled")
             Q_EMIT statusMessage(tr("“%1” still works: disable it once every system uses “%2”.")
                                      .arg(wizard->oldKey()->name, wizard->replacement()->name));
     });
@@ -202,9 +203,11 @@ void ApiKeysPage::reportCompromisedSelected()
         return;
     const ApiKey key = *selected;
     // One question only: in an incident every extra click is time the key keeps working.
-    // A key that is already refused needs no disabling: say so rather than promise a change.
+    // A key that is already refused (disabled, or expired whatever "enabled" says) needs no disabling:
+    // say so rather than promise a change.
+    const bool accepted = key.status == u"enabled";
     const Confirmation::Question question =
-        key.enabled
+        accepted
             ? Confirmation::Question{tr("Report compromised key"),
                                      tr("Report “%1” (%2) as compromised?\n\nThe key is disabled at once: every "
                                         "request made with it is refused. The audit log then opens filtered to this "
@@ -266,7 +269,7 @@ void ApiKeysPage::reportCompromisedSelected()
     };
 
     summary->open();
-    if (!key.enabled) {
+    if (!accepted) {
         summary->addStep(tr("The key was already %1: requests with it are refused.").arg(key.status));
         openAudit();
         return;

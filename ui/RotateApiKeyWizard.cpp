@@ -359,8 +359,10 @@ void RotateApiKeyWizard::updateMovePage()
                 text += u'\n' + tr("Not used since the replacement was created.");
         }
         m_activityLabel->setText(text);
-        m_oldStatusLabel->setText(old.enabled ? tr("Enabled: requests with it are still accepted.")
-                                              : tr("Disabled: requests with it are refused."));
+        // By status: an expired key is refused whatever "enabled" says.
+        m_oldStatusLabel->setText(old.status == u"expired"   ? tr("Expired: requests with it are refused.")
+                                  : old.status == u"enabled" ? tr("Enabled: requests with it are still accepted.")
+                                                             : tr("Disabled: requests with it are refused."));
     }
     const QString every = m_refreshTimer.interval() >= 2000
                               ? tr("every %1 seconds").arg(m_refreshTimer.interval() / 1000)
@@ -372,15 +374,18 @@ void RotateApiKeyWizard::updateMovePage()
                                 : tr("Checked again %1.").arg(every));
 
     const bool exists = m_oldKey.has_value();
-    const bool enabled = exists && m_oldKey->enabled;
-    m_disableButton->setEnabled(exists && enabled && !m_changing);
-    m_disableButton->setToolTip(!exists    ? tr("The old key no longer exists.")
-                                : !enabled ? tr("The old key is already disabled.")
-                                           : tr("Refuse every request made with the old key from now on."));
-    m_deleteButton->setEnabled(exists && !enabled && !m_changing);
-    m_deleteButton->setToolTip(!exists   ? tr("The old key no longer exists.")
-                               : enabled ? tr("Disable the old key first, and check that nothing broke.")
-                                         : tr("Delete the old key for good."));
+    // Only a key whose status is "enabled" is accepted: an expired one needs no disabling first.
+    const bool accepted = exists && m_oldKey->status == u"enabled";
+    const bool expired = exists && m_oldKey->status == u"expired";
+    m_disableButton->setEnabled(accepted && !m_changing);
+    m_disableButton->setToolTip(!exists     ? tr("The old key no longer exists.")
+                                : expired   ? tr("The old key has expired: requests with it are already refused.")
+                                : !accepted ? tr("The old key is already disabled.")
+                                            : tr("Refuse every request made with the old key from now on."));
+    m_deleteButton->setEnabled(exists && !accepted && !m_changing);
+    m_deleteButton->setToolTip(!exists    ? tr("The old key no longer exists.")
+                               : accepted ? tr("Disable the old key first, and check that nothing broke.")
+                                          : tr("Delete the old key for good."));
     m_refreshButton->setEnabled(exists);
     m_movePage->changed();
 }
@@ -415,7 +420,7 @@ void RotateApiKeyWizard::refreshOldKey()
 
 void RotateApiKeyWizard::disableOld()
 {
-    if (!m_oldKey || !m_oldKey->enabled || m_changing)
+    if (!m_oldKey || m_oldKey->status != u"enabled" || m_changing)
         return;
     if (!Confirmation::ask(this, KeyQuestions::disableKey(m_oldKey->name)))
         return;

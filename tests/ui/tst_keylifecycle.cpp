@@ -356,6 +356,61 @@ private Q_SLOTS:
         QVERIFY(action(u"actionRotate"_s)->toolTip().contains(u"create_api_key"_s));
     }
 
+    void expiredKeys_areTreatedByTheirStatus_whateverEnabledSays()
+    {
+        // The contract: an expired key is refused for good, enabled or not.
+        ApiKey expiredOn = makeKey(u"key_dddddddddddddddd"_s, u"Expired but enabled"_s, true, 400, kWorkspace);
+        ApiKey expiredOff = makeKey(u"key_eeeeeeeeeeeeeeee"_s, u"Expired and disabled"_s, false, 400, kWorkspace);
+        for (ApiKey *k : {&expiredOn, &expiredOff}) {
+            k->status = u"expired"_s;
+            k->expiresAt = QDateTime::currentDateTimeUtc().addDays(-30);
+        }
+        m_keys << expiredOn << expiredOff;
+        startSignedIn();
+
+        // Enabling would not make it accepted again, nor disabling refuse what is already refused.
+        selectRowNamed(u"Expired and disabled"_s);
+        QAction *enable = action(u"actionEnable"_s);
+        QVERIFY(!enable->isEnabled());
+        QVERIFY2(enable->toolTip().contains(u"The key has expired"_s), qPrintable(enable->toolTip()));
+        selectRowNamed(u"Expired but enabled"_s);
+        QAction *disable = action(u"actionDisable"_s);
+        QVERIFY(!disable->isEnabled());
+        QVERIFY2(disable->toolTip().contains(u"The key has expired"_s), qPrintable(disable->toolTip()));
+        QVERIFY(!enable->isEnabled());
+
+        // Rotated: the old key is not "still accepted", and can go without being disabled first.
+        QSignalSpy status(page(), &ApiKeysPage::statusMessage);
+        action(u"actionRotate"_s)->trigger();
+        QTRY_VERIFY(page()->findChild<RotateApiKeyWizard *>());
+        auto *wizard = page()->findChild<RotateApiKeyWizard *>();
+        QTest::mouseClick(wizard->button(QWizard::CommitButton), Qt::LeftButton);
+        QTRY_VERIFY(wizard->revealDialog());
+        closeReveal(wizard);
+        QTRY_VERIFY(!wizard->revealDialog());
+        const QString oldStatus = wizard->findChild<QLabel *>(u"oldKeyStatus"_s)->text();
+        QVERIFY2(oldStatus.startsWith(u"Expired"_s) && !oldStatus.contains(u"accepted"_s), qPrintable(oldStatus));
+        QVERIFY(!wizard->findChild<QPushButton *>(u"disableOldKeyButton"_s)->isEnabled());
+        QVERIFY(wizard->findChild<QPushButton *>(u"deleteOldKeyButton"_s)->isEnabled());
+        wizard->accept();
+        QTRY_VERIFY(!page()->findChild<RotateApiKeyWizard *>());
+        for (const QList<QVariant> &message : status)
+            QVERIFY2(!message.value(0).toString().contains(u"still works"_s), qPrintable(message.value(0).toString()));
+
+        // Reported compromised: nothing to disable, and no promise of a change.
+        int asked = 0;
+        answerAndCount(asked, true);
+        QSignalSpy activity(page(), &ApiKeysPage::activityRequested);
+        action(u"actionReportCompromised"_s)->trigger();
+        QTRY_COMPARE(activity.size(), 1);
+        QVERIFY2(!Confirmation::lastQuestion()->text.contains(u"disabled at once"_s),
+                 qPrintable(Confirmation::lastQuestion()->text));
+        QCOMPARE(m_server.count("POST", u"/v1/api-keys/key_dddddddddddddddd/disable"_s), 0);
+        auto *summary = page()->findChild<IncidentSummaryDialog *>();
+        QVERIFY(summary);
+        summary->accept();
+    }
+
     void detailsPane_screenReadersHearEachValueWithItsField()
     {
         startSignedIn();
