@@ -4,6 +4,7 @@
 #include "ApiClient.h"
 #include "FitToContents.h"
 #include "KeyFormat.h"
+#include "SecretField.h"
 #include "TimeText.h"
 
 #include <QCheckBox>
@@ -49,6 +50,9 @@ CheckKeyDialog::CheckKeyDialog(ApiClient *client, const QHash<QString, QString> 
     m_valueEdit->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_valueEdit->setMinimumWidth(m_valueEdit->fontMetrics().horizontalAdvance(QString(KeyFormat::TotalLength + 4, u'M')));
     valueLabel->setBuddy(m_valueEdit);
+    // Shown, the pasted value must not be copied out again (it is someone's live key): no copy,
+    // selection, drag or menu. The dialog has no Copy of its own, so Ctrl+C does nothing.
+    guardSecretField(m_valueEdit);
     m_showCheck->setObjectName(QStringLiteral("checkShowValue"));
     m_showCheck->setAccessibleName(tr("Show value"));
     m_showCheck->setAccessibleDescription(tr("Shows the pasted value in clear text."));
@@ -89,9 +93,7 @@ CheckKeyDialog::CheckKeyDialog(ApiClient *client, const QHash<QString, QString> 
     layout->addStretch(1);
     layout->addLayout(buttons);
 
-    connect(m_showCheck, &QCheckBox::toggled, this, [this](bool show) {
-        m_valueEdit->setEchoMode(show ? QLineEdit::Normal : QLineEdit::Password);
-    });
+    connect(m_showCheck, &QCheckBox::toggled, this, [this](bool show) { showSecretField(m_valueEdit, show); });
     connect(m_valueEdit, &QLineEdit::textChanged, this, [this] {
         // A new value: the last answer no longer applies.
         m_foundId.clear();

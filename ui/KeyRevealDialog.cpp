@@ -3,6 +3,7 @@
 #include "AccessibleField.h"
 #include "Confirmation.h"
 #include "SecretClipboard.h"
+#include "SecretField.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
@@ -61,6 +62,9 @@ KeyRevealDialog::KeyRevealDialog(const CreatedApiKey &created, const QString &ro
     m_valueEdit->setEchoMode(QLineEdit::Password);
     m_valueEdit->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_valueEdit->setMinimumWidth(m_valueEdit->fontMetrics().horizontalAdvance(QString(m_secret.size() + 2, u'M')));
+    // Shown, the value could leave by the field's own copy paths, past SecretClipboard: Ctrl+C is
+    // Copy's instead, and there is nothing to select, drag or copy from a menu.
+    guardSecretField(m_valueEdit, [this] { copyValue(); });
     m_showCheck = new QCheckBox(tr("&Show value"), this);
     m_showCheck->setObjectName(QStringLiteral("showValueCheck"));
     m_showCheck->setAccessibleName(tr("Show value"));
@@ -95,9 +99,7 @@ KeyRevealDialog::KeyRevealDialog(const CreatedApiKey &created, const QString &ro
     m_closeButton->setAccessibleName(tr("Close"));
     layout->addWidget(buttons);
 
-    connect(m_showCheck, &QCheckBox::toggled, this, [this](bool shown) {
-        m_valueEdit->setEchoMode(shown ? QLineEdit::Normal : QLineEdit::Password);
-    });
+    connect(m_showCheck, &QCheckBox::toggled, this, [this](bool shown) { showSecretField(m_valueEdit, shown); });
     connect(m_copyButton, &QPushButton::clicked, this, &KeyRevealDialog::copyValue);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_clipboard, &SecretClipboard::countdown, this, [this](int seconds) {

@@ -28,6 +28,7 @@
 #include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
+#include <QContextMenuEvent>
 #include <QDateEdit>
 #include <QDir>
 #include <QJsonArray>
@@ -598,6 +599,38 @@ private Q_SLOTS:
         QVERIFY(value->text().isEmpty());
         value->undo();
         QVERIFY(value->text().isEmpty()); // no way back to the value
+    }
+
+    void checkKey_shownValue_cannotBeCopiedSelectedOrDragged()
+    {
+        CheckKeyDialog dialog(m_client.get(), {});
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        auto *value = dialog.findChild<QLineEdit *>(u"checkValueEdit"_s);
+        QTest::keyClicks(value, kOldSecret);
+        dialog.findChild<QCheckBox *>(u"checkShowValue"_s)->setChecked(true);
+        QCOMPARE(value->displayText(), kOldSecret);
+        value->setFocus();
+        QTest::keyClick(value, Qt::Key_A, Qt::ControlModifier);
+        QVERIFY(!value->hasSelectedText()); // a selection is the X11 primary selection
+        QTest::keyClick(value, Qt::Key_Home, Qt::ShiftModifier);
+        QVERIFY(!value->hasSelectedText());
+        QTest::keyClick(value, Qt::Key_C, Qt::ControlModifier);
+        QTest::keyClick(value, Qt::Key_X, Qt::ControlModifier);
+        QVERIFY(QGuiApplication::clipboard()->text().isEmpty());
+        QCOMPARE(value->text(), kOldSecret);
+        QVERIFY(!value->dragEnabled());
+        QContextMenuEvent menu(QContextMenuEvent::Mouse, QPoint(8, 4), value->mapToGlobal(QPoint(8, 4)));
+        QApplication::sendEvent(value, &menu);
+        QVERIFY(!QApplication::activePopupWidget());
+
+        // Masked, it is an ordinary field again: select all and type over.
+        dialog.findChild<QCheckBox *>(u"checkShowValue"_s)->setChecked(false);
+        value->setFocus();
+        QTest::keyClick(value, Qt::Key_A, Qt::ControlModifier);
+        QVERIFY(value->hasSelectedText());
+        QTest::keyClicks(value, u"x"_s);
+        QCOMPARE(value->text(), u"x"_s);
     }
 
     void checkKey_tabOrder_followsTheLayout_throughTheResult()

@@ -15,6 +15,7 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QClipboard>
+#include <QContextMenuEvent>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLabel>
@@ -485,6 +486,41 @@ private Q_SLOTS:
         QVERIFY(reveal.isMasked());
         QVERIFY(reveal.findChild<QLineEdit *>(u"valueEdit"_s)->displayText() != kSecret);
         reveal.findChild<QCheckBox *>(u"storedCheck"_s)->setChecked(true);
+    }
+
+    void reveal_shownValue_leavesOnlyThroughTheSecretCopy()
+    {
+        SecretClipboard clipboard;
+        KeyRevealDialog reveal(created(), u"Admin"_s, nullptr, &clipboard);
+        reveal.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&reveal));
+        reveal.findChild<QCheckBox *>(u"showValueCheck"_s)->setChecked(true);
+        auto *value = reveal.findChild<QLineEdit *>(u"valueEdit"_s);
+        QCOMPARE(value->displayText(), kSecret);
+        value->setFocus();
+
+        // Ctrl+C in the field is the dialog's Copy: marked secret, and cleared after the countdown.
+        QTest::keyClick(value, Qt::Key_A, Qt::ControlModifier);
+        QTest::keyClick(value, Qt::Key_C, Qt::ControlModifier);
+        QVERIFY(reveal.wasCopied());
+        QVERIFY(clipboard.isCountingDown());
+        const QMimeData *mime = QGuiApplication::clipboard()->mimeData();
+        QVERIFY(mime);
+        QCOMPARE(mime->text(), kSecret);
+        QCOMPARE(mime->data(u"x-kde-passwordManagerHint"_s), QByteArray("secret"));
+
+        // Nothing to select (the X11 selection would take it), to drag, or to copy from a menu.
+        QVERIFY(!value->hasSelectedText());
+        QTest::mouseDClick(value, Qt::LeftButton, {}, QPoint(8, value->height() / 2));
+        QVERIFY(!value->hasSelectedText());
+        QTest::keyClick(value, Qt::Key_End, Qt::ShiftModifier);
+        QVERIFY(!value->hasSelectedText());
+        QVERIFY(!value->dragEnabled());
+        QContextMenuEvent menu(QContextMenuEvent::Mouse, QPoint(8, 4), value->mapToGlobal(QPoint(8, 4)));
+        QApplication::sendEvent(value, &menu);
+        QVERIFY(!QApplication::activePopupWidget());
+        reveal.findChild<QCheckBox *>(u"storedCheck"_s)->setChecked(true);
+        reveal.accept();
     }
 
     void reveal_copy_marksTheValueSecret_andClearsItAfterTheCountdown()
