@@ -270,6 +270,10 @@ void ApiKeysPage::onSignedIn()
     updateActions();
     m_firstLoadPending = !m_loaded;
     reload();
+    // The shown key's recent activity may have failed with the ended session, or not been asked
+    // for without one ("Not loaded."). The list's reload does not bring it back: the key itself did
+    // not change, and the section asks again only when it does.
+    m_details->reloadActivity();
 }
 
 void ApiKeysPage::onSignedOut()

@@ -608,6 +608,38 @@ private Q_SLOTS:
         QVERIFY(window->keysPage()->message().isEmpty());
     }
 
+    void sessionEnded_signInAgain_loadsTheRecentActivityAgain()
+    {
+        AuditEvent used;
+        used.id = 1;
+        used.prevHash = QString(64, u'0');
+        used.hash = QString(64, u'a');
+        used.occurredAt = QDateTime::currentDateTimeUtc().addSecs(-60);
+        used.action = u"api_key.used"_s;
+        used.outcome = u"success"_s;
+        used.actor = {u"api_key"_s, u"key_cccccccccccccccc"_s, u"Old reporting"_s};
+        m_server.on("GET", u"/v1/audit-events"_s, [used](const FakeServer::Request &) {
+            return FakeServer::Reply{200, json({{u"items"_s, QJsonArray{used.toJson()}}, {u"next_cursor"_s, QJsonValue()}})};
+        });
+        startSignedIn();
+        selectRowNamed(u"Old reporting"_s);
+        auto *activity = m_console->mainWindow()->findChild<KeyRecentActivity *>();
+        QTRY_VERIFY2(activity->text().contains(u"api_key.used"_s), qPrintable(activity->text()));
+
+        m_server.overrideAll(FakeServer::problem(401, u"invalid-token"_s, u"session expired"_s));
+        action(u"actionRefresh"_s)->trigger();
+        QTRY_VERIFY(visibleSignInDialog());
+        QTRY_VERIFY(!activity->isLoading());
+        QVERIFY2(!activity->text().contains(u"api_key.used"_s), qPrintable(activity->text()));
+
+        m_server.overrideAll(std::nullopt);
+        auto *dialog = qobject_cast<SignInDialog *>(visibleSignInDialog());
+        QTest::keyClicks(dialog->findChild<QLineEdit *>(u"passwordEdit"_s), kPassword);
+        QTest::keyClick(dialog->findChild<QLineEdit *>(u"passwordEdit"_s), Qt::Key_Return);
+        QTRY_VERIFY(!visibleSignInDialog());
+        QTRY_VERIFY2(activity->text().contains(u"api_key.used"_s), qPrintable(activity->text()));
+    }
+
     void sessionEnded_whileTheNewKeyWizardLoads_signInAgain_loadsTheRolesIntoIt()
     {
         m_server.on("GET", u"/v1/roles"_s, [this](const FakeServer::Request &) {
