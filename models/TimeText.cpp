@@ -14,24 +14,39 @@ QString TimeText::relative(const QDateTime &when, const QDateTime &now)
     if (s < 60)
         return tr("just now");
 
-    // Singular and plural spelled out: without a shipped English .qm file, tr()'s %n forms would
-    // show "minute(s)" to the user.
-    auto phrase = [future](qint64 n, const char *unit, const char *units) {
-        const QString u = n == 1 ? tr(unit) : tr(units);
-        return future ? tr("in %1 %2").arg(n).arg(u) : tr("%1 %2 ago").arg(n).arg(u);
-    };
+    // A whole sentence per unit, with %n: a translator needs the number and the words together, as
+    // many languages change the word (and its place) with the number. The English plural goes through
+    // %n too, and 1 has its own sentence: without a shipped .qm file tr() keeps its source text, so a
+    // "%n minute(s) ago" would show "(s)" to the user.
     const qint64 minutes = s / 60, hours = s / 3600, days = s / 86400;
-    if (minutes < 60)
-        return phrase(minutes, QT_TR_NOOP("minute"), QT_TR_NOOP("minutes"));
-    if (hours < 24)
-        return phrase(hours, QT_TR_NOOP("hour"), QT_TR_NOOP("hours"));
+    if (minutes < 60) {
+        const int n = int(minutes);
+        if (future)
+            return n == 1 ? tr("in 1 minute") : tr("in %n minutes", nullptr, n);
+        return n == 1 ? tr("1 minute ago") : tr("%n minutes ago", nullptr, n);
+    }
+    if (hours < 24) {
+        const int n = int(hours);
+        if (future)
+            return n == 1 ? tr("in 1 hour") : tr("in %n hours", nullptr, n);
+        return n == 1 ? tr("1 hour ago") : tr("%n hours ago", nullptr, n);
+    }
     if (days == 1)
         return future ? tr("tomorrow") : tr("yesterday");
-    if (days < 31)
-        return phrase(days, QT_TR_NOOP("day"), QT_TR_NOOP("days"));
-    if (days < 365)
-        return phrase(days / 30, QT_TR_NOOP("month"), QT_TR_NOOP("months"));
-    return phrase(days / 365, QT_TR_NOOP("year"), QT_TR_NOOP("years"));
+    if (days < 31) {
+        const int n = int(days);
+        return future ? tr("in %n days", nullptr, n) : tr("%n days ago", nullptr, n);
+    }
+    if (days < 365) {
+        const int n = int(days / 30);
+        if (future)
+            return n == 1 ? tr("in 1 month") : tr("in %n months", nullptr, n);
+        return n == 1 ? tr("1 month ago") : tr("%n months ago", nullptr, n);
+    }
+    const int n = int(days / 365);
+    if (future)
+        return n == 1 ? tr("in 1 year") : tr("in %n years", nullptr, n);
+    return n == 1 ? tr("1 year ago") : tr("%n years ago", nullptr, n);
 }
 
 QString TimeText::exact(const QDateTime &when)

@@ -215,11 +215,13 @@ void ApiKeysPage::reportCompromisedSelected()
                                          .arg(key.name, key.id),
                                      tr("Disable and report"), true}
             : Confirmation::Question{tr("Report compromised key"),
-                                     tr("Report “%1” (%2) as compromised?\n\nThe key is already %3: every request "
-                                        "made with it is refused, and it stays that way. The audit log opens "
-                                        "filtered to this key, and you can create a replacement with the same role "
-                                        "and workspace.")
-                                         .arg(key.name, key.id, key.status),
+                                     // The status as the Status column shows it (and translates it), not
+                                     // the server's code.
+                                     tr("Report “%1” (%2) as compromised?\n\nIts status is already %3: every "
+                                        "request made with it is refused, and it stays that way. The audit log "
+                                        "opens filtered to this key, and you can create a replacement with the same "
+                                        "role and workspace.")
+                                         .arg(key.name, key.id, ApiKeyTableModel::statusText(key)),
                                      tr("Report"), false};
     const bool yes = Confirmation::ask(this, question);
     if (!yes)
@@ -270,7 +272,8 @@ void ApiKeysPage::reportCompromisedSelected()
 
     summary->open();
     if (!accepted) {
-        summary->addStep(tr("The key was already %1: requests with it are refused.").arg(key.status));
+        summary->addStep(tr("The key's status was already %1: requests with it are refused.")
+                             .arg(ApiKeyTableModel::statusText(key)));
         openAudit();
         return;
     }

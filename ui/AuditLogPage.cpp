@@ -259,7 +259,8 @@ AuditLogPage::AuditLogPage(Session *session, ConsoleSettings *settings, QWidget 
     connect(m_model, &AuditLogModel::newEventsInserted, this, [this](int n) {
         if (m_table->verticalScrollBar()->value() == 0)
             m_table->scrollToTop();
-        Q_EMIT statusMessage(tr("%n new event(s).", nullptr, n));
+        // Both English forms spelt out: no translation is shipped, and "%n new event(s)." would show as is.
+        Q_EMIT statusMessage(n == 1 ? tr("1 new event.") : tr("%n new events.", nullptr, n));
     });
     connect(m_model, &AuditLogModel::loadFailed, this, &AuditLogPage::showError);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,

@@ -4,11 +4,13 @@
 #include "ApiKeyFilterProxyModel.h"
 #include "ApiKeyTableModel.h"
 #include "JsonReader.h"
+#include "TimeText.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
 #include <QTest>
 #include <QTextDocument>
+#include <QTranslator>
 
 #include <memory>
 
@@ -178,6 +180,49 @@ private Q_SLOTS:
         QCOMPARE(m_model->index(3, ApiKeyTableModel::LastUsed).data().toString(), u"Never"_s);
         QCOMPARE(m_model->index(3, ApiKeyTableModel::LastUsed).data(Qt::ToolTipRole).toString(),
                  u"This key has never been used."_s);
+    }
+
+    void relativeTimes_readAsWholeSentences_inEnglish_andForATranslator()
+    {
+        auto ago = [](qint64 secs) { return TimeText::relative(kNow.addSecs(-secs), kNow); };
+        auto in = [](qint64 secs) { return TimeText::relative(kNow.addSecs(secs), kNow); };
+        QCOMPARE(ago(60), u"1 minute ago"_s);
+        QCOMPARE(ago(5 * 60), u"5 minutes ago"_s);
+        QCOMPARE(in(3600), u"in 1 hour"_s);
+        QCOMPARE(ago(2 * 3600), u"2 hours ago"_s);
+        QCOMPARE(ago(86400), u"yesterday"_s);
+        QCOMPARE(ago(3 * 86400), u"3 days ago"_s);
+        QCOMPARE(in(3 * 86400), u"in 3 days"_s);
+        QCOMPARE(ago(31 * 86400), u"1 month ago"_s);
+        QCOMPARE(in(70 * 86400), u"in 2 months"_s);
+        QCOMPARE(ago(400 * 86400), u"1 year ago"_s);
+        QCOMPARE(in(800 * 86400), u"in 2 years"_s);
+
+        // A language whose word for "minutes" depends on the number can say it: Polish has
+        // "3 minuty", "5 minut", "22 minuty".
+        class Polish : public QTranslator
+        {
+        public:
+            bool isEmpty() const override { return false; }
+            QString translate(const char *context, const char *source, const char *, int n) const override
+            {
+                if (qstrcmp(context, "TimeText") != 0)
+                    return {};
+                const bool few = n % 10 >= 2 && n % 10 <= 4 && (n % 100 < 12 || n % 100 > 14);
+                if (qstrcmp(source, "%n minutes ago") == 0)
+                    return few ? u"%n minuty temu"_s : u"%n minut temu"_s;
+                if (qstrcmp(source, "1 minute ago") == 0)
+                    return u"minutę temu"_s;
+                return {};
+            }
+        } polish;
+        QVERIFY(QCoreApplication::installTranslator(&polish));
+        const QString three = ago(3 * 60), five = ago(5 * 60), twentyTwo = ago(22 * 60), one = ago(60);
+        QCoreApplication::removeTranslator(&polish);
+        QCOMPARE(three, u"3 minuty temu"_s);
+        QCOMPARE(five, u"5 minut temu"_s);
+        QCOMPARE(twentyTwo, u"22 minuty temu"_s);
+        QCOMPARE(one, u"minutę temu"_s);
     }
 
     void relativeTimes_refresh_repaintsOnlyLastUsedColumn()

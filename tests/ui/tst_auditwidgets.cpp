@@ -323,6 +323,30 @@ private Q_SLOTS:
         QVERIFY(page.findChild<QLabel *>(u"auditCountLabel"_s)->text().contains(u"All 25"_s));
     }
 
+    void page_newEvents_areCountedInPlainEnglish()
+    {
+        installRoutes();
+        ConsoleSettings settings;
+        ProfileStore profiles(nullptr);
+        Session session(profiles);
+        signIn(session);
+        AuditLogPage page(&session, &settings);
+        page.show();
+        QTRY_COMPARE(page.model()->rowCount(), 25);
+        QTRY_VERIFY(!page.model()->isLoading());
+        QSignalSpy status(&page, &AuditLogPage::statusMessage);
+        m_eventCount = 28;
+        QVERIFY(page.model()->pollNow());
+        QTRY_COMPARE(page.model()->rowCount(), 28);
+        QTRY_VERIFY(!status.isEmpty());
+        QCOMPARE(status.last().value(0).toString(), u"3 new events."_s);
+        m_eventCount = 29;
+        QTRY_VERIFY(!page.model()->isLoading());
+        QVERIFY(page.model()->pollNow());
+        QTRY_COMPARE(page.model()->rowCount(), 29);
+        QTRY_COMPARE(status.last().value(0).toString(), u"1 new event."_s);
+    }
+
     void page_filterGoesToTheServer_andIsKeptInTheSettings()
     {
         installRoutes();
@@ -462,6 +486,7 @@ private:
         m_permissions = {u"read_api_keys"_s, u"manage_api_keys"_s, u"read_audit"_s};
         m_failPages = false;
         m_forbidden = false;
+        m_eventCount = 25;
         m_server.clearRequests();
         if (m_server.url().port() > 0)
             return;
@@ -472,7 +497,7 @@ private:
             return meReply(signedInUser({}), u"owner"_s, m_permissions);
         });
         m_server.on("GET", u"/v1/api-keys"_s, [](const FakeServer::Request &) { return keyListReply({}); });
-        // 25 events (ids 25..1), paged by a cursor that is just the next id to start below.
+        // 25 events (ids 25..1, or up to m_eventCount), paged by a cursor that is just the next id to start below.
         m_server.on("GET", u"/v1/audit-events"_s, [this](const FakeServer::Request &r) {
             if (m_forbidden)
                 return FakeServer::problem(403, u"forbidden"_s, u"Requires permission read_audit (Owner or Admin)."_s);
@@ -480,7 +505,7 @@ private:
             if (m_failPages && q.hasQueryItem(u"cursor"_s))
                 return FakeServer::problem(500, u"internal-error"_s, u"database is locked"_s);
             const int limit = q.hasQueryItem(u"limit"_s) ? q.queryItemValue(u"limit"_s).toInt() : 100;
-            qint64 below = q.hasQueryItem(u"cursor"_s) ? q.queryItemValue(u"cursor"_s).toLongLong() : 26;
+            qint64 below = q.hasQueryItem(u"cursor"_s) ? q.queryItemValue(u"cursor"_s).toLongLong() : m_eventCount + 1;
             const QString outcome = q.queryItemValue(u"outcome"_s);
             QJsonArray items;
             qint64 id = below - 1;
@@ -498,6 +523,7 @@ private:
     QStringList m_permissions;
     bool m_failPages = false;
     bool m_forbidden = false;
+    qint64 m_eventCount = 25; ///< the server holds events 1..m_eventCount
 };
 
 QTEST_MAIN(TestAuditWidgets)
