@@ -232,6 +232,7 @@ AuditFilterBar::AuditFilterBar(QWidget *parent)
     connect(m_action->lineEdit(), &QLineEdit::editingFinished, this, changed);
     connect(m_outcome, &QComboBox::currentIndexChanged, this, changed);
     connect(m_clearAll, &QToolButton::clicked, this, [this] { apply(AuditFilter()); });
+    fillApiKeys();
     showFilter();
 }
 
@@ -272,8 +273,49 @@ void AuditFilterBar::setFilter(const AuditFilter &filter)
 
 void AuditFilterBar::setApiKeys(const QList<std::pair<QString, QString>> &keys)
 {
+    // Only the picker's items change. The names arrive when they are loaded, often while the user
+    // types in the bar: whatever is typed and not yet applied, here or in the other fields, stays.
+    const bool edited = m_apiKey->currentText() != shownApiKeyText();
+    const QString typed = m_apiKey->currentText();
+    const int cursor = m_apiKey->lineEdit()->cursorPosition();
     m_keys = keys;
-    showFilter();
+    m_updating = true;
+    fillApiKeys();
+    if (edited) {
+        m_apiKey->setEditText(typed);
+        m_apiKey->lineEdit()->setCursorPosition(cursor);
+    } else {
+        showApiKeyFilter(); // the applied key, now by its name
+    }
+    m_updating = false;
+    rebuildChips();
+}
+
+void AuditFilterBar::fillApiKeys()
+{
+    m_apiKey->clear();
+    m_apiKey->addItem(QString(), QString());
+    for (const auto &[id, name] : m_keys) {
+        m_apiKey->addItem(tr("%1 (%2)").arg(name, id), id);
+        m_apiKey->setItemData(m_apiKey->count() - 1, id, Qt::ToolTipRole);
+    }
+}
+
+QString AuditFilterBar::shownApiKeyText() const
+{
+    const int keyIndex = m_filter.apiKeyId.isEmpty() ? 0 : m_apiKey->findData(m_filter.apiKeyId);
+    return keyIndex >= 0 ? m_apiKey->itemText(keyIndex) : m_filter.apiKeyId;
+}
+
+void AuditFilterBar::showApiKeyFilter()
+{
+    const int keyIndex = m_filter.apiKeyId.isEmpty() ? 0 : m_apiKey->findData(m_filter.apiKeyId);
+    if (keyIndex >= 0) {
+        m_apiKey->setCurrentIndex(keyIndex);
+    } else {
+        m_apiKey->setCurrentIndex(0);
+        m_apiKey->setEditText(m_filter.apiKeyId);
+    }
 }
 
 QString AuditFilterBar::apiKeyName(const QString &id) const
@@ -303,19 +345,7 @@ void AuditFilterBar::showFilter()
             m_to->setDateTime(m_filter.to.toLocalTime());
     }
 
-    m_apiKey->clear();
-    m_apiKey->addItem(QString(), QString());
-    for (const auto &[id, name] : m_keys) {
-        m_apiKey->addItem(tr("%1 (%2)").arg(name, id), id);
-        m_apiKey->setItemData(m_apiKey->count() - 1, id, Qt::ToolTipRole);
-    }
-    const int keyIndex = m_filter.apiKeyId.isEmpty() ? 0 : m_apiKey->findData(m_filter.apiKeyId);
-    if (keyIndex >= 0) {
-        m_apiKey->setCurrentIndex(keyIndex);
-    } else {
-        m_apiKey->setCurrentIndex(0);
-        m_apiKey->setEditText(m_filter.apiKeyId);
-    }
+    showApiKeyFilter();
     m_actor->setText(m_filter.actorId);
     m_action->setCurrentIndex(0);
     m_action->setEditText(m_filter.action);

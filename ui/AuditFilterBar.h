@@ -62,6 +62,10 @@ Q_SIGNALS:
 
 private:
     void showFilter();
+    void fillApiKeys();
+    void showApiKeyFilter();
+    /// What the key picker shows for the applied filter: anything else there is being typed.
+    QString shownApiKeyText() const;
     void apply(const AuditFilter &filter);
     void rebuildChips();
     QToolButton *chip(const QString &objectName, std::function<void(AuditFilter &)> clear);

@@ -182,6 +182,39 @@ private Q_SLOTS:
         QVERIFY(chip->accessibleName().contains(u"R&D ci"_s));
     }
 
+    void filterBar_keyNamesArriving_keepWhatTheUserIsTyping()
+    {
+        AuditFilterBar bar;
+        bar.show();
+        auto *actor = bar.findChild<QLineEdit *>(u"actorEdit"_s);
+        auto *action = bar.findChild<QLineEdit *>(u"actionEdit"_s);
+        auto *key = bar.findChild<QLineEdit *>(u"apiKeyEdit"_s);
+        QTest::keyClicks(actor, u"usr_ow"_s);
+        QTest::keyClicks(action, u"api_key.dis"_s);
+        QTest::keyClicks(key, u"bill"_s);
+        // The names come in while the user types: the picker gets them, the typing stays.
+        bar.setApiKeys({{u"key_aaaaaaaaaaaaaaaa"_s, u"billing export"_s}, {u"key_bbbbbbbbbbbbbbbb"_s, u"R&D ci"_s}});
+        QCOMPARE(actor->text(), u"usr_ow"_s);
+        QCOMPARE(action->text(), u"api_key.dis"_s);
+        QCOMPARE(key->text(), u"bill"_s);
+        auto *combo = bar.findChild<QComboBox *>(u"apiKeyCombo"_s);
+        QCOMPARE(combo->count(), 3);
+        QVERIFY(combo->itemText(1).contains(u"billing export"_s));
+
+        // A key chosen earlier (by id) is shown by its name once the names are known.
+        AuditFilterBar chosen;
+        AuditFilter f;
+        f.apiKeyId = u"key_bbbbbbbbbbbbbbbb"_s;
+        chosen.setFilter(f);
+        auto *chosenKey = chosen.findChild<QLineEdit *>(u"apiKeyEdit"_s);
+        QCOMPARE(chosenKey->text(), u"key_bbbbbbbbbbbbbbbb"_s);
+        chosen.setApiKeys({{u"key_bbbbbbbbbbbbbbbb"_s, u"R&D ci"_s}});
+        QVERIFY2(chosenKey->text().startsWith(u"R&D ci"_s), qPrintable(chosenKey->text()));
+        QVERIFY(QString(chosen.findChild<QToolButton *>(u"chipApiKey"_s)->text()).replace(u"&&"_s, u"&"_s)
+                    .startsWith(u"Key: R&D ci"_s));
+        QCOMPARE(chosen.filter().apiKeyId, u"key_bbbbbbbbbbbbbbbb"_s);
+    }
+
     void details_wrapLongCallerText_insteadOfWideningThePane()
     {
         // Any caller chooses its User-Agent and the path it asks for, at any length.
