@@ -762,6 +762,10 @@ void ApiKeysPage::restoreState()
     const QByteArray headerState = m_settings->value(QStringLiteral("keysPage/header")).toByteArray();
     if (headerState.isEmpty() || !header->restoreState(headerState)) {
         m_fitColumns = true; // first run: fit the columns to the first keys loaded
+        // Shown next to the status: whether a key is still used is what a review of keys turns on,
+        // and at the model's place it is past the right edge of a window of ordinary width.
+        header->moveSection(header->visualIndex(ApiKeyTableModel::LastUsed),
+                            header->visualIndex(ApiKeyTableModel::Status) + 1);
     } else {
         m_ui->keysTable->sortByColumn(header->sortIndicatorSection(), header->sortIndicatorOrder());
     }

@@ -805,7 +805,10 @@ private Q_SLOTS:
     {
         startSignedIn();
         QHeaderView *header = table()->horizontalHeader();
+        // First run: Last used right after Status, inside a window of ordinary width.
+        QCOMPARE(header->visualIndex(ApiKeyTableModel::LastUsed), header->visualIndex(ApiKeyTableModel::Status) + 1);
         header->resizeSection(ApiKeyTableModel::Description, 333);
+        header->moveSection(header->visualIndex(ApiKeyTableModel::Description), 1);
         table()->sortByColumn(ApiKeyTableModel::Name, Qt::AscendingOrder);
         m_console->mainWindow()->resize(900, 600);
         m_console->mainWindow()->close();
@@ -814,6 +817,7 @@ private Q_SLOTS:
         startSignedIn();
         header = table()->horizontalHeader();
         QCOMPARE(header->sectionSize(ApiKeyTableModel::Description), 333);
+        QCOMPARE(header->visualIndex(ApiKeyTableModel::Description), 1); // the user's order, as left
         QCOMPARE(header->sortIndicatorSection(), int(ApiKeyTableModel::Name));
         QCOMPARE(header->sortIndicatorOrder(), Qt::AscendingOrder);
         QCOMPARE(table()->model()->index(0, 0).data().toString(), u"Billing export"_s);
