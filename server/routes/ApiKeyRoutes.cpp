@@ -93,11 +93,13 @@ void ApiKeyRoutes::install(Router &router, ServiceContext &context)
                 QStringLiteral("api_key.rotate")});
 }
 
-std::optional<ApiKeyRecord> ApiKeyRoutes::visibleKey(RequestContext &rc, ApiResponse *notFound)
+std::optional<ApiKeyRecord> ApiKeyRoutes::visibleKey(RequestContext &rc, ApiResponse *notFound, Access access)
 {
     const QString id = rc.params.value(0);
     // Another tenant's key, a key outside the caller's workspaces and a missing key all answer alike.
-    std::optional<ApiKeyRecord> key = m_context.storage.apiKeyById(rc.caller.tenantId, id);
+    std::optional<ApiKeyRecord> key = access == Access::Change
+        ? m_context.storage.apiKeyForUpdate(rc.caller.tenantId, id)
+        : m_context.storage.apiKeyById(rc.caller.tenantId, id);
     if (!key || !rc.caller.sees(key->workspaceId)) {
         *notFound = Problem::notFound(QStringLiteral("No API key with this id."));
         rc.targetType = QStringLiteral("api_key");
@@ -328,7 +330,7 @@ ApiResponse ApiKeyRoutes::get(RequestContext &rc)
     if (!rc.caller.can(Permission::ReadApiKeys))
         return Problem::forbidden(QStringLiteral("Requires permission read_api_keys."));
     ApiResponse notFound;
-    const auto key = visibleKey(rc, &notFound);
+    const auto key = visibleKey(rc, &notFound, Access::Read);
     return key ? keyResponse(200, *key, rc.now) : notFound;
 }
 
@@ -340,7 +342,7 @@ ApiResponse ApiKeyRoutes::update(RequestContext &rc)
     if (!rc.caller.can(Permission::ManageApiKeys))
         return Problem::forbidden(QStringLiteral("Requires permission manage_api_keys."));
     ApiResponse notFound;
-    auto key = visibleKey(rc, &notFound);
+    auto key = visibleKey(rc, &notFound, Access::Change);
     if (!key)
         return notFound;
     JsonInput input(body, {QStringLiteral("name"), QStringLiteral("description")});
@@ -368,7 +370,7 @@ ApiResponse ApiKeyRoutes::remove(RequestContext &rc)
     if (!rc.caller.can(Permission::ManageApiKeys))
         return Problem::forbidden(QStringLiteral("Requires permission manage_api_keys."));
     ApiResponse notFound;
-    auto key = visibleKey(rc, &notFound);
+    auto key = visibleKey(rc, &notFound, Access::Change);
     if (!key)
         return notFound;
     if (auto refusal = refuseHigherRole(rc, key->role, QStringLiteral("delete")))
@@ -395,7 +397,7 @@ ApiResponse ApiKeyRoutes::setEnabled(RequestContext &rc, bool enabled)
     if (!rc.caller.can(Permission::ManageApiKeys))
         return Problem::forbidden(QStringLiteral("Requires permission manage_api_keys."));
     ApiResponse notFound;
-    auto key = visibleKey(rc, &notFound);
+    auto key = visibleKey(rc, &notFound, Access::Change);
     if (!key)
         return notFound;
     // Disabling is containment: anyone who may manage keys may stop one, whatever its role. Enabling
@@ -422,7 +424,7 @@ ApiResponse ApiKeyRoutes::rotate(RequestContext &rc)
         return Problem::forbidden(QStringLiteral("Requires permission create_api_key (Owner or Admin): ask your "
                                                  "tenant admin."));
     ApiResponse notFound;
-    const auto old = visibleKey(rc, &notFound);
+    const auto old = visibleKey(rc, &notFound, Access::Change);
     if (!old)
         return notFound;
     JsonInput input(body, {QStringLiteral("name"), QStringLiteral("description"), QStringLiteral("expires_at")});

@@ -37,8 +37,10 @@ private:
     /// Checks quota and mints the key; answers 201 with the value. Replays and records
     /// Idempotency-Key results.
     ApiResponse mint(RequestContext &rc, const NewKey &spec, const std::optional<ApiKeyRecord> &replaced);
-    /// The key named in the path if the caller may see it; otherwise the 404 to answer with.
-    std::optional<ApiKeyRecord> visibleKey(RequestContext &rc, ApiResponse *notFound);
+    enum class Access { Read, Change };
+    /// The key named in the path if the caller may see it; otherwise the 404 to answer with. For Change,
+    /// the key stays locked until the request's transaction ends (Storage::apiKeyForUpdate).
+    std::optional<ApiKeyRecord> visibleKey(RequestContext &rc, ApiResponse *notFound, Access access);
     std::optional<ApiResponse> refuseHigherRole(const RequestContext &rc, const QString &role, const QString &verb);
 
     ServiceContext &m_context;

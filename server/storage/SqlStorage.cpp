@@ -691,6 +691,14 @@ std::optional<ApiKeyRecord> SqlStorage::apiKeyById(const QString &tenantId, cons
     return oneApiKey(QStringLiteral("k.tenant_id = ? AND k.id = ? AND k.deleted_at IS NULL"), {tenantId, id});
 }
 
+std::optional<ApiKeyRecord> SqlStorage::apiKeyForUpdate(const QString &tenantId, const QString &id)
+{
+    // On PostgreSQL a lock wait ends by reading the row as the other transaction committed it, and finds
+    // nothing if that transaction deleted the key.
+    return oneApiKey(QStringLiteral("k.tenant_id = ? AND k.id = ? AND k.deleted_at IS NULL") + lockKeyRows(),
+                     {tenantId, id});
+}
+
 bool SqlStorage::selectApiKeyByHmac(const QByteArray &hmac, std::optional<ApiKeyRecord> *out)
 {
     QSqlQuery q(m_db);

@@ -50,6 +50,7 @@ public:
 
     bool insertApiKey(const ApiKeyRecord &key) override;
     std::optional<ApiKeyRecord> apiKeyById(const QString &tenantId, const QString &id) override;
+    std::optional<ApiKeyRecord> apiKeyForUpdate(const QString &tenantId, const QString &id) override;
     QList<ApiKeyRecord> apiKeys(const ApiKeyQuery &query) override;
     std::optional<ApiKeyRecord> apiKeyByHmac(const QByteArray &hmac) override;
     bool updateApiKey(const ApiKeyRecord &key) override;
@@ -118,6 +119,9 @@ protected:
     virtual QStringList migrationStatements(int version) const;
     /// Statement that opens a transaction.
     virtual QString beginStatement() const { return QStringLiteral("BEGIN"); }
+    /// Ends a SELECT of apiKeyColumns() so that the api_keys rows it reads stay locked until the
+    /// transaction ends.
+    virtual QString lockKeyRows() const { return QStringLiteral(" FOR UPDATE OF k"); }
     /// \a expression in lower case, every letter and not only ASCII ones, for case-insensitive search.
     virtual QString lowered(const QString &expression) const { return QStringLiteral("LOWER(%1)").arg(expression); }
     /// Serialises appenders of one tenant's audit chain inside the current transaction, so two

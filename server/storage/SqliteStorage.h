@@ -30,6 +30,8 @@ protected:
     QString blobType() const override;
     QString lowered(const QString &expression) const override;
     QString beginStatement() const override;
+    // None needed: a transaction holds the database's only write lock from its BEGIN IMMEDIATE.
+    QString lockKeyRows() const override { return {}; }
     bool selectAuditRows(const QString &sql, const QVariantList &values, QList<AuditRecord> *out) override;
     bool insertAuditRows(QList<AuditRecord> &records) override;
     bool selectApiKeyRows(const QString &sql, const QVariantList &values, QList<ApiKeyRecord> *out) override;

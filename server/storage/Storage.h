@@ -204,6 +204,11 @@ public:
     virtual bool insertApiKey(const ApiKeyRecord &key) = 0;
     // Deleted keys are not returned by these two.
     virtual std::optional<ApiKeyRecord> apiKeyById(const QString &tenantId, const QString &id) = 0;
+    /// apiKeyById() for a read that leads to updateApiKey(): the key stays locked until the transaction
+    /// ends, so a change another instance makes to it meanwhile waits, then reads this one's result.
+    /// (updateApiKey() writes back the whole record: from a read taken before the other change committed,
+    /// it would undo that change.) Call inside begin()/commit().
+    virtual std::optional<ApiKeyRecord> apiKeyForUpdate(const QString &tenantId, const QString &id) = 0;
     virtual QList<ApiKeyRecord> apiKeys(const ApiKeyQuery &query) = 0;
     // Finds a key by its HMAC whatever its state (deleted too, so refusals can be attributed).
     virtual std::optional<ApiKeyRecord> apiKeyByHmac(const QByteArray &hmac) = 0;

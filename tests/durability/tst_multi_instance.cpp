@@ -1,6 +1,7 @@
 // Two datarecs-server instances on one PostgreSQL database, driven at once: nothing that decides
 // correctness may live in one process's memory. The key quota holds, an Idempotency-Key sent to both
-// instances creates one key, and the audit chain both instances extend still verifies.
+// instances creates one key, the audit chain both instances extend still verifies, and two changes to
+// one key made on both instances at once do not undo each other.
 
 #include "PostgresTestDatabase.h"
 #include "ServerProcess.h"
@@ -10,11 +11,47 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QMap>
+#include <QScopeGuard>
 #include <QSet>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUrl>
 
 using namespace datarecs::test;
+
+namespace {
+
+/// `init` of tenant Acme in root/a on the database at url, then a copy of its keyring in root/b: that is
+/// how a second machine joins (the keyring seals key HMACs and idempotency replies, so both need the
+/// same one). Returns the Owner's password, or an empty string after a failed QVERIFY.
+QString initTwoDataDirs(const QString &url, const QTemporaryDir &root)
+{
+    const QString dirA = root.filePath(QStringLiteral("a")), dirB = root.filePath(QStringLiteral("b"));
+    const CommandRun init = runServerCommand({QStringLiteral("init"), QStringLiteral("--data-dir"), dirA,
+                                              QStringLiteral("--database"), url, QStringLiteral("--tenant"),
+                                              QStringLiteral("Acme"), QStringLiteral("--owner-email"),
+                                              QStringLiteral("owner@acme.test")});
+    [&] {
+        QVERIFY2(init.exitCode == 0, qPrintable(init.err));
+        QVERIFY(QDir().mkpath(dirB));
+        for (const char *file : {"master.key", "server-secret.sealed"})
+            QVERIFY(QFile::copy(QDir(dirA).filePath(QLatin1StringView(file)), QDir(dirB).filePath(QLatin1StringView(file))));
+    }();
+    return QTest::currentTestFailed() ? QString() : ownerPasswordFrom(init.out);
+}
+
+QByteArray loginAsOwner(Client &client, const ServerProcess &server, const QString &password)
+{
+    const Exchange login = client.call("POST", server.url(QStringLiteral("/v1/auth/login")), {},
+                                       QJsonDocument(QJsonObject{{QStringLiteral("email"), QStringLiteral("owner@acme.test")},
+                                                                 {QStringLiteral("password"), password}})
+                                           .toJson(QJsonDocument::Compact));
+    return login.status == 200 ? login.json().value(QStringLiteral("token")).toString().toLatin1() : QByteArray();
+}
+
+} // namespace
 
 class tst_MultiInstance : public QObject
 {
@@ -29,21 +66,11 @@ private slots:
         QVERIFY2(database.isValid(), qPrintable(database.error()));
         const QString url = database.url();
 
-        // Instance A's data directory, then a copy of its keyring for instance B: that is how a second
-        // machine joins (the keyring seals key HMACs and idempotency replies, so both need the same one).
         QTemporaryDir root;
         QVERIFY(root.isValid());
         const QString dirA = root.filePath(QStringLiteral("a")), dirB = root.filePath(QStringLiteral("b"));
-        const CommandRun init = runServerCommand({QStringLiteral("init"), QStringLiteral("--data-dir"), dirA,
-                                                  QStringLiteral("--database"), url, QStringLiteral("--tenant"),
-                                                  QStringLiteral("Acme"), QStringLiteral("--owner-email"),
-                                                  QStringLiteral("owner@acme.test")});
-        QVERIFY2(init.exitCode == 0, qPrintable(init.err));
-        const QString password = ownerPasswordFrom(init.out);
+        const QString password = initTwoDataDirs(url, root);
         QVERIFY(!password.isEmpty());
-        QVERIFY(QDir().mkpath(dirB));
-        for (const char *file : {"master.key", "server-secret.sealed"})
-            QVERIFY(QFile::copy(QDir(dirA).filePath(QLatin1StringView(file)), QDir(dirB).filePath(QLatin1StringView(file))));
 
         constexpr int Quota = 6;
         auto setQuota = [&](int limit) {
@@ -61,12 +88,8 @@ private slots:
         const ServerProcess *instances[] = {&a, &b};
 
         Client client;
-        const Exchange login = client.call("POST", a.url(QStringLiteral("/v1/auth/login")), {},
-                                           QJsonDocument(QJsonObject{{QStringLiteral("email"), QStringLiteral("owner@acme.test")},
-                                                                     {QStringLiteral("password"), password}})
-                                               .toJson(QJsonDocument::Compact));
-        QCOMPARE(login.status, 200);
-        const QByteArray session = login.json().value(QStringLiteral("token")).toString().toLatin1();
+        const QByteArray session = loginAsOwner(client, a, password);
+        QVERIFY(!session.isEmpty());
         // The session lives in the database, so the other instance accepts it too.
         QCOMPARE(client.call("GET", b.url(QStringLiteral("/v1/me")), session).status, 200);
 
@@ -147,6 +170,107 @@ private slots:
         qInfo("%s", qPrintable(verify.out.trimmed()));
         QVERIFY2(verify.exitCode == 0, qPrintable(verify.out + verify.err));
         QVERIFY(verify.out.contains(QStringLiteral("audit log intact")));
+    }
+
+    void twoInstances_concurrentChangesToOneKey_doNotUndoEachOther()
+    {
+        if (!PostgresTestDatabase::configured())
+            QSKIP(PostgresTestDatabase::skipMessage());
+        PostgresTestDatabase database;
+        QVERIFY2(database.isValid(), qPrintable(database.error()));
+        QTemporaryDir root;
+        QVERIFY(root.isValid());
+        const QString password = initTwoDataDirs(database.url(), root);
+        QVERIFY(!password.isEmpty());
+        ServerProcess a, b;
+        QVERIFY2(a.start({QStringLiteral("--data-dir"), root.filePath(QStringLiteral("a")), QStringLiteral("--database"),
+                          database.url()}),
+                 qPrintable(a.error()));
+        QVERIFY2(b.start({QStringLiteral("--data-dir"), root.filePath(QStringLiteral("b")), QStringLiteral("--database"),
+                          database.url()}),
+                 qPrintable(b.error()));
+        Client client;
+        const QByteArray session = loginAsOwner(client, a, password);
+        QVERIFY(!session.isEmpty());
+        const QString tenantId = client.call("GET", a.url(QStringLiteral("/v1/me")), session)
+                                     .json().value(QStringLiteral("tenant")).toObject().value(QStringLiteral("id")).toString();
+        QVERIFY(!tenantId.isEmpty());
+
+        // A connection of the test's own holds the tenant's audit-chain lock (advisory lock 1 on the
+        // tenant id, see PostgresStorage). A change to a key writes the key, then appends its audit record
+        // under that lock, then commits: held here, instance A stops after writing and before committing,
+        // which is when instance B's change to the same key arrives.
+        const QUrl dbUrl(database.url());
+        QSqlDatabase holder = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("lock-holder"));
+        holder.setHostName(dbUrl.host());
+        holder.setPort(dbUrl.port(5432));
+        holder.setUserName(dbUrl.userName());
+        holder.setDatabaseName(dbUrl.path().mid(1));
+        QVERIFY2(holder.open(), "cannot connect to the test database");
+        // Closed before the servers stop, so a failed check never leaves them waiting for the lock.
+        const auto closeHolder = qScopeGuard([&holder] { holder.close(); });
+        const auto waitingForLocks = [&holder] {
+            QSqlQuery q(holder);
+            q.exec(QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                  "AND wait_event_type = 'Lock'"));
+            return q.next() ? q.value(0).toInt() : -1;
+        };
+        struct Change
+        {
+            QByteArray method;
+            QString path;
+            QByteArray body;
+        };
+        const auto race = [&](const Change &first, const Change &second, Exchange *onA, Exchange *onB) {
+            QVERIFY(holder.transaction());
+            QSqlQuery lock(holder);
+            QVERIFY(lock.prepare(QStringLiteral("SELECT pg_advisory_xact_lock(1, hashtext(CAST(? AS TEXT)))")));
+            lock.addBindValue(tenantId);
+            QVERIFY(lock.exec());
+            client.send(first.method, a.url(first.path), session, first.body, {}, [onA](const Exchange &e) { *onA = e; });
+            QVERIFY2(QTest::qWaitFor([&] { return waitingForLocks() == 1; }, 10000), "instance A never waited");
+            client.send(second.method, b.url(second.path), session, second.body, {}, [onB](const Exchange &e) { *onB = e; });
+            // B waits too: for the key's row, which A holds until it commits.
+            QVERIFY2(QTest::qWaitFor([&] { return waitingForLocks() >= 2; }, 10000), "instance B never waited");
+            QVERIFY(holder.commit());
+            QVERIFY(client.wait());
+        };
+        const auto createKey = [&](const QString &name) {
+            const Exchange created = client.call("POST", a.url(QStringLiteral("/v1/api-keys")), session,
+                                                 QStringLiteral(R"({"name":"%1","role":"workspace_viewer"})").arg(name).toUtf8());
+            return created.json();
+        };
+
+        // 1. A renames the key while B disables it: the key ends renamed and disabled.
+        const QString renamed = createKey(QStringLiteral("before rename")).value(QStringLiteral("api_key")).toObject()
+                                    .value(QStringLiteral("id")).toString();
+        QVERIFY(!renamed.isEmpty());
+        Exchange rename, disable;
+        race({"PATCH", QStringLiteral("/v1/api-keys/") + renamed, R"({"name":"after rename"})"},
+             {"POST", QStringLiteral("/v1/api-keys/%1/disable").arg(renamed), {}}, &rename, &disable);
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(rename.status, 200);
+        QCOMPARE(disable.status, 200);
+        const QJsonObject afterBoth = client.call("GET", a.url(QStringLiteral("/v1/api-keys/") + renamed), session).json();
+        QCOMPARE(afterBoth.value(QStringLiteral("name")).toString(), QStringLiteral("after rename"));
+        QCOMPARE(afterBoth.value(QStringLiteral("status")).toString(), QStringLiteral("disabled"));
+
+        // 2. A deletes the key while B renames it: the key stays deleted, and its value stays refused.
+        const QJsonObject doomed = createKey(QStringLiteral("to delete"));
+        const QString deletedId = doomed.value(QStringLiteral("api_key")).toObject().value(QStringLiteral("id")).toString();
+        const QByteArray secret = doomed.value(QStringLiteral("secret")).toString().toLatin1();
+        QVERIFY(!deletedId.isEmpty());
+        Exchange removal, lateRename;
+        race({"DELETE", QStringLiteral("/v1/api-keys/") + deletedId, {}},
+             {"PATCH", QStringLiteral("/v1/api-keys/") + deletedId, R"({"name":"renamed after delete"})"}, &removal,
+             &lateRename);
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(removal.status, 204);
+        QCOMPARE(lateRename.status, 404);
+        QCOMPARE(client.call("GET", b.url(QStringLiteral("/v1/api-keys/") + deletedId), session).status, 404);
+        QCOMPARE(client.call("GET", b.url(QStringLiteral("/v1/me")), secret).status, 401);
     }
 
     void unreachableDatabase_isOneClearLine()

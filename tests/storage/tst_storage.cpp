@@ -1091,6 +1091,45 @@ private slots:
         QCOMPARE(storage->countApiKeys(acme.id), Quota);
     }
 
+    void apiKeyForUpdate_aConcurrentChangeWaits_andBuildsOnTheFirst()
+    {
+        // The change routes' pattern (read the key, change one field, write the record back) on two
+        // connections at once: the second reads only once the first has committed, and keeps its change.
+        OPEN_STORAGE(db, storage);
+        const TenantRecord acme = makeTenant(*storage, QStringLiteral("Acme"));
+        const ApiKeyRecord key = keyTemplate(acme.id, QStringLiteral("before"), Now - Day);
+        QVERIFY(storage->insertApiKey(key));
+        QVERIFY(storage->begin());
+        std::optional<ApiKeyRecord> renamed = storage->apiKeyForUpdate(acme.id, key.id);
+        QVERIFY(renamed);
+        renamed->name = QStringLiteral("after");
+        QVERIFY(storage->updateApiKey(*renamed));
+        std::atomic<bool> otherRead{false}, otherCommitted{false};
+        std::thread other([&] {
+            auto own = db.open();
+            if (!own || !own->begin())
+                return;
+            std::optional<ApiKeyRecord> disabled = own->apiKeyForUpdate(acme.id, key.id);
+            otherRead = true;
+            if (!disabled) {
+                own->rollback();
+                return;
+            }
+            disabled->enabled = false;
+            otherCommitted = own->updateApiKey(*disabled) && own->commit();
+        });
+        std::this_thread::sleep_for(std::chrono::milliseconds(300)); // time to read, had nothing stopped it
+        const bool readBeforeCommit = otherRead;
+        QVERIFY(storage->commit());
+        other.join();
+        QVERIFY2(!readBeforeCommit, "the second connection read the key while the first was changing it");
+        QVERIFY(otherCommitted);
+        const auto after = storage->apiKeyById(acme.id, key.id);
+        QVERIFY(after);
+        QCOMPARE(after->name, QStringLiteral("after"));
+        QCOMPARE(after->enabled, false);
+    }
+
     void postgres_failedStatement_doomsTheTransaction()
     {
         if (!onPostgres()) QSKIP("PostgreSQL only: SQLite keeps a transaction usable after a failed statement");
