@@ -251,8 +251,16 @@ ApiResponse ApiKeyRoutes::mint(RequestContext &rc, const NewKey &spec, const std
             replay.setHeader("Content-Type", "application/json");
             replay.setHeader("Location", "/v1/api-keys/" + previous->resourceId.toLatin1());
             replay.setHeader("Idempotent-Replayed", "true");
+            // Audited against the key the original was, as it was then: the rotated key for a rotation,
+            // the new key for a create. The stored answer holds both as they were.
+            const QJsonObject answer = QJsonDocument::fromJson(replay.body).object();
+            const QJsonObject target = answer.value(QStringLiteral("replaces")).isObject()
+                ? answer.value(QStringLiteral("replaces")).toObject()
+                : answer.value(QStringLiteral("api_key")).toObject();
             rc.targetType = QStringLiteral("api_key");
-            rc.targetId = previous->resourceId;
+            rc.targetId = target.value(QStringLiteral("id")).toString();
+            rc.targetName = target.value(QStringLiteral("name")).toString();
+            rc.workspaceId = target.value(QStringLiteral("workspace")).toObject().value(QStringLiteral("id")).toString();
             rc.detail = QStringLiteral("idempotent replay");
             return replay;
         }

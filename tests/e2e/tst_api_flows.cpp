@@ -572,7 +572,9 @@ private slots:
     {
         const int usedBefore = api().quota(m_owner).value(QStringLiteral("used")).toInt();
         const HeaderList headers{{"Idempotency-Key", QUuid::createUuid().toByteArray(QUuid::WithoutBraces)}};
-        const QJsonObject body{{QStringLiteral("name"), Api::uniqueName(QStringLiteral("idem"))}, {QStringLiteral("role"), QStringLiteral("workspace_viewer")}};
+        const QJsonObject body{{QStringLiteral("name"), Api::uniqueName(QStringLiteral("idem"))},
+                               {QStringLiteral("role"), QStringLiteral("workspace_viewer")},
+                               {QStringLiteral("workspace_id"), m_workspaceId}};
         const Response first = http().post(QStringLiteral("/v1/api-keys"), m_owner, body, headers);
         const Response second = http().post(QStringLiteral("/v1/api-keys"), m_owner, body, headers);
         E2E_EXPECT(first, 201);
@@ -591,7 +593,44 @@ private slots:
         QCOMPARE(creates.size(), 2);
         QCOMPARE(creates.at(0).value(QStringLiteral("detail")).toString(), QStringLiteral("idempotent replay"));
         QVERIFY(creates.at(1).value(QStringLiteral("detail")).isNull());
+        // The replay names the same key as the original: id, name and workspace (which is what a
+        // workspace-restricted reader of the log is shown).
+        const QJsonObject target{{QStringLiteral("type"), QStringLiteral("api_key")}, {QStringLiteral("id"), id},
+                                 {QStringLiteral("name"), body.value(QStringLiteral("name"))}};
+        for (const QJsonObject &event : creates) {
+            QCOMPARE(event.value(QStringLiteral("target")).toObject(), target);
+            QCOMPARE(event.value(QStringLiteral("workspace_id")).toString(), m_workspaceId);
+        }
         api().deleteKey(m_owner, id);
+    }
+
+    void idempotency_replayedRotation_isAuditedAgainstTheRotatedKey()
+    {
+        const CreatedKey old = api().createKey(m_owner, QStringLiteral("workspace_viewer"), m_workspaceId,
+                                               Api::uniqueName(QStringLiteral("idem-rotate")));
+        E2E_RETURN_IF_FAILED();
+        const HeaderList headers{{"Idempotency-Key", QUuid::createUuid().toByteArray(QUuid::WithoutBraces)}};
+        const QString path = QStringLiteral("/v1/api-keys/%1/rotate").arg(old.id);
+        const Response first = http().post(path, m_owner, QJsonObject{}, headers);
+        const Response second = http().post(path, m_owner, QJsonObject{}, headers);
+        E2E_EXPECT(first, 201);
+        E2E_EXPECT(second, 201);
+        QCOMPARE(second.header("idempotent-replayed"), QByteArray("true"));
+        const QString replacement = first.json().value(QStringLiteral("api_key")).toObject().value(QStringLiteral("id")).toString();
+        QCOMPARE(second.json().value(QStringLiteral("api_key")).toObject().value(QStringLiteral("id")).toString(), replacement);
+        // Both are in the rotated key's history, as the same action on the same key.
+        const QList<QJsonObject> rotations =
+            items(http().get(QStringLiteral("/v1/audit-events?action=api_key.rotate&api_key_id=") + old.id, m_owner));
+        QCOMPARE(rotations.size(), 2);
+        QCOMPARE(rotations.at(0).value(QStringLiteral("detail")).toString(), QStringLiteral("idempotent replay"));
+        const QJsonObject target{{QStringLiteral("type"), QStringLiteral("api_key")}, {QStringLiteral("id"), old.id},
+                                 {QStringLiteral("name"), old.apiKey.value(QStringLiteral("name"))}};
+        for (const QJsonObject &event : rotations) {
+            QCOMPARE(event.value(QStringLiteral("target")).toObject(), target);
+            QCOMPARE(event.value(QStringLiteral("workspace_id")).toString(), m_workspaceId);
+        }
+        api().deleteKey(m_owner, replacement);
+        api().deleteKey(m_owner, old.id);
     }
 
     void idempotency_sameKeyOtherBody_is422()
