@@ -753,7 +753,9 @@ QList<ApiKeyRecord> SqlStorage::apiKeys(const ApiKeyQuery &query)
         sql += QStringLiteral(" AND k.enabled = 1 AND (k.expires_at IS NULL OR k.expires_at > ?)");
         values.append(query.now);
     } else if (status == QLatin1StringView("disabled")) {
-        sql += QStringLiteral(" AND k.enabled = 0");
+        // A disabled key past its expiry has the status expired, and is listed there only.
+        sql += QStringLiteral(" AND k.enabled = 0 AND (k.expires_at IS NULL OR k.expires_at > ?)");
+        values.append(query.now);
     } else if (status == QLatin1StringView("expired")) {
         sql += QStringLiteral(" AND k.expires_at IS NOT NULL AND k.expires_at <= ?");
         values.append(query.now);

@@ -399,6 +399,11 @@ private slots:
             k.replacedBy = keys.first().id;
             k.lastUsedAt = Now - Day;
         }));
+        // Expired wins over disabled, as in the key's status: listed as expired only.
+        QVERIFY(add(QStringLiteral("disabled, expired"), Now - 3 * Day, [&](ApiKeyRecord &k) {
+            k.enabled = false;
+            k.expiresAt = Now - Day;
+        }));
 
         auto list = [&](auto &&tweak) {
             ApiKeyQuery q;
@@ -422,7 +427,7 @@ private slots:
                     QStringLiteral("old, replaced")}));
         QCOMPARE(withStatus("disabled"), sorted({QStringLiteral("disabled"), QStringLiteral("old, disabled")}));
         QCOMPARE(withStatus("expired"), sorted({QStringLiteral("expired"), QStringLiteral("expires at now"),
-                                                QStringLiteral("old, expired")}));
+                                                QStringLiteral("old, expired"), QStringLiteral("disabled, expired")}));
         QCOMPARE(withStatus("stale"), sorted({QStringLiteral("abandoned"), QStringLiteral("forgotten")}));
         QCOMPARE(withStatus("rotation_due"),
                  sorted({QStringLiteral("abandoned"), QStringLiteral("forgotten")}));
