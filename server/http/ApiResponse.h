@@ -16,6 +16,10 @@ class ResponseStream
 public:
     virtual ~ResponseStream() = default;
     virtual QByteArray nextChunk() = 0;
+    /// True when the empty chunk ended the stream because the rest could not be produced. The server then
+    /// drops the connection instead of sending the last chunk, so that no client takes the part it got
+    /// for the whole body.
+    virtual bool failed() const { return false; }
 };
 
 /// An HTTP response as the API produces it: a status, headers and either a body or a stream.

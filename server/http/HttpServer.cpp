@@ -123,9 +123,12 @@ private:
             const QByteArray chunk = m_stream->nextChunk();
             if (chunk.isEmpty()) {
                 m_ended = true;
-                m_socket->write("0\r\n\r\n");
                 disconnect(m_socket, nullptr, this, nullptr);
                 deleteLater();
+                if (m_stream->failed())
+                    m_socket->abort();
+                else
+                    m_socket->write("0\r\n\r\n");
                 return;
             }
             m_socket->write(QByteArray::number(chunk.size(), 16) + "\r\n" + chunk + "\r\n");

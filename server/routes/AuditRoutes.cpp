@@ -9,8 +9,11 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QLoggingCategory>
 
 #include <memory>
+
+Q_LOGGING_CATEGORY(lcAudit, "datarecs.server.audit", QtWarningMsg)
 
 namespace datarecs::server {
 
@@ -49,7 +52,12 @@ public:
             out = WireFormat::auditCsvHeader();
             m_headerWritten = true;
         }
-        const QList<AuditRecord> batch = m_storage.auditEvents(m_query);
+        QList<AuditRecord> batch;
+        if (!m_storage.auditEvents(m_query, &batch)) {
+            qCWarning(lcAudit) << "audit export cut off, the rest cannot be read:" << m_storage.lastError();
+            m_failed = m_done = true;
+            return {};
+        }
         out.reserve(out.size() + batch.size() * 400); // a typical event's row or line
         for (const AuditRecord &e : batch) {
             if (m_csv) {
@@ -68,12 +76,15 @@ public:
         return out;
     }
 
+    bool failed() const override { return m_failed; }
+
 private:
     Storage &m_storage;
     AuditQuery m_query;
     bool m_csv;
     bool m_headerWritten = false;
     bool m_done = false;
+    bool m_failed = false;
     JsonWriter m_json;
 };
 
@@ -144,7 +155,11 @@ ApiResponse AuditRoutes::list(RequestContext &rc)
         q.beforeId = *beforeId;
     }
     q.limit = limit + 1;
-    QList<AuditRecord> events = m_context.storage.auditEvents(q);
+    QList<AuditRecord> events;
+    if (!m_context.storage.auditEvents(q, &events)) {
+        qCWarning(lcAudit) << "cannot read audit events:" << m_context.storage.lastError();
+        return Problem::internalError();
+    }
     QString next;
     if (events.size() > limit) {
         events.resize(limit);
@@ -179,7 +194,11 @@ ApiResponse AuditRoutes::exportEvents(RequestContext &rc)
     // Bound the export to what exists now, so it ends even while new events keep arriving.
     AuditQuery newest = q;
     newest.limit = 1;
-    const QList<AuditRecord> head = m_context.storage.auditEvents(newest);
+    QList<AuditRecord> head;
+    if (!m_context.storage.auditEvents(newest, &head)) {
+        qCWarning(lcAudit) << "cannot read audit events:" << m_context.storage.lastError();
+        return Problem::internalError();
+    }
     q.beforeId = head.isEmpty() ? 0 : head.first().id + 1;
 
     ApiResponse response;

@@ -981,10 +981,9 @@ bool SqlStorage::insertAuditRows(QList<AuditRecord> &records)
     return true;
 }
 
-QList<AuditRecord> SqlStorage::auditEvents(const AuditQuery &filters)
+bool SqlStorage::auditEvents(const AuditQuery &filters, QList<AuditRecord> *out)
 {
-    QList<AuditRecord> out;
-    if (!flushAudits()) return out; // this transaction's own records are part of the answer
+    if (!flushAudits()) return false; // this transaction's own records are part of the answer
     // A time range becomes an id range (times follow ids within a tenant's chain, see appendAudit): two
     // index seeks find its ends, and the page is then read in id order from the index like any other,
     // instead of sorting every event of the range.
@@ -995,8 +994,8 @@ QList<AuditRecord> SqlStorage::auditEvents(const AuditQuery &filters)
             if (!run(q, QStringLiteral("SELECT id FROM audit_events WHERE tenant_id = ? AND occurred_at >= ? "
                                        "ORDER BY occurred_at, id LIMIT 1"),
                      {text(query.tenantId), *query.since}))
-                return out;
-            if (!q.next()) return out;
+                return false;
+            if (!q.next()) return true; // nothing since then
             query.afterId = qMax(query.afterId.value_or(0), q.value(0).toLongLong() - 1);
             q.finish();
         }
@@ -1004,8 +1003,8 @@ QList<AuditRecord> SqlStorage::auditEvents(const AuditQuery &filters)
             if (!run(q, QStringLiteral("SELECT id FROM audit_events WHERE tenant_id = ? AND occurred_at < ? "
                                        "ORDER BY occurred_at DESC, id DESC LIMIT 1"),
                      {text(query.tenantId), *query.until}))
-                return out;
-            if (!q.next()) return out;
+                return false;
+            if (!q.next()) return true; // nothing before then
             const qint64 upper = q.value(0).toLongLong() + 1;
             query.beforeId = query.beforeId ? qMin(*query.beforeId, upper) : upper;
             q.finish();
@@ -1037,8 +1036,7 @@ QList<AuditRecord> SqlStorage::auditEvents(const AuditQuery &filters)
     }
     sql += QStringLiteral(" ORDER BY id DESC LIMIT ?");
     values.append(limit);
-    selectAuditRows(sql, values, &out);
-    return out;
+    return selectAuditRows(sql, values, out);
 }
 
 bool SqlStorage::selectAuditRows(const QString &sql, const QVariantList &values, QList<AuditRecord> *out)

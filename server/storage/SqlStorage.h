@@ -60,7 +60,8 @@ public:
     bool lockTenant(const QString &) override { return true; }
 
     bool appendAudit(AuditRecord &record, QString (*hashFn)(const AuditRecord &)) override;
-    QList<AuditRecord> auditEvents(const AuditQuery &query) override;
+    using Storage::auditEvents;
+    bool auditEvents(const AuditQuery &query, QList<AuditRecord> *out) override;
     QList<AuditRecord> auditChain(const QString &tenantId, qint64 afterId, int limit) override;
     QStringList auditTenants() override;
 

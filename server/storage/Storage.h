@@ -227,7 +227,17 @@ public:
     // transaction flushes or commits (reads of audit events in it still see the record), so record.id is
     // set only when called outside one.
     virtual bool appendAudit(AuditRecord &record, QString (*hashFn)(const AuditRecord &)) = 0;
-    virtual QList<AuditRecord> auditEvents(const AuditQuery &query) = 0; // newest first
+    /// Newest first. False on a storage error, after which *out may hold part of the answer.
+    virtual bool auditEvents(const AuditQuery &query, QList<AuditRecord> *out) = 0;
+    /// The same, empty on a storage error: only for tests and tools, to which an error and no events
+    /// may look alike.
+    QList<AuditRecord> auditEvents(const AuditQuery &query)
+    {
+        QList<AuditRecord> out;
+        if (!auditEvents(query, &out))
+            out.clear();
+        return out;
+    }
     // Chain order (oldest first) of one tenant ("" = no tenant), for verification.
     virtual QList<AuditRecord> auditChain(const QString &tenantId, qint64 afterId, int limit) = 0;
     virtual QStringList auditTenants() = 0; // tenant ids that have events, "" included
