@@ -42,6 +42,28 @@ QString QueryInput::text(const QString &name, int maxLength)
     return value;
 }
 
+QString QueryInput::id(const QString &name, const QStringList &prefixes)
+{
+    const auto value = raw(name);
+    if (!value)
+        return {};
+    constexpr qsizetype RandomPart = 16;
+    const qsizetype underscore = value->indexOf(u'_');
+    bool ok = underscore > 0 && prefixes.contains(value->left(underscore))
+        && value->size() == underscore + 1 + RandomPart;
+    for (qsizetype i = underscore + 1; ok && i < value->size(); ++i) {
+        const char16_t c = value->at(i).unicode();
+        ok = (c >= u'0' && c <= u'9') || (c >= u'A' && c <= u'Z') || (c >= u'a' && c <= u'z');
+    }
+    if (!ok) {
+        fail(name, QStringLiteral("must be %1_ followed by %2 letters or digits")
+                       .arg(prefixes.join(QStringLiteral("_ or ")))
+                       .arg(RandomPart));
+        return {};
+    }
+    return *value;
+}
+
 QString QueryInput::cursor()
 {
     const auto value = raw(QStringLiteral("cursor"));

@@ -17,6 +17,10 @@ public:
     QueryInput(const QUrlQuery &query, const QStringList &known);
 
     QString text(const QString &name, int maxLength = 200);
+    /// An id filter, empty when absent. When given, it must have the form docs/openapi.yaml documents:
+    /// one of \a prefixes, "_" and 16 ASCII letters or digits. An id that cannot exist is a mistake the
+    /// client hears about, not a filter that quietly matches nothing.
+    QString id(const QString &name, const QStringList &prefixes);
     /// The cursor parameter, whatever its length (one that cannot be decoded is the route's
     /// invalid-cursor); empty when absent, and a problem when given empty.
     QString cursor();

@@ -131,7 +131,7 @@ ApiResponse ApiKeyRoutes::list(RequestContext &rc)
                             QStringLiteral("expired"), QStringLiteral("stale"), QStringLiteral("rotation_due")},
                            QStringLiteral("all"));
     q.text = query.text(QStringLiteral("q"), 100);
-    q.workspaceId = query.text(QStringLiteral("workspace_id"), 40);
+    q.workspaceId = query.id(QStringLiteral("workspace_id"), {QStringLiteral("ws")});
     const int staleDays = query.integer(QStringLiteral("stale_days"), 1, 3650, 90);
     const int rotationDays = query.integer(QStringLiteral("rotation_days"), 1, 3650, 90);
     q.limit = query.integer(QStringLiteral("limit"), 1, 1000, 50);

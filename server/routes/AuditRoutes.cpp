@@ -111,8 +111,8 @@ std::optional<ApiResponse> AuditRoutes::readFilters(RequestContext &rc, AuditQue
 {
     q->tenantId = rc.caller.tenantId;
     q->workspaceScope = rc.caller.queryScope();
-    q->apiKeyId = input.text(QStringLiteral("api_key_id"), 40);
-    q->actorId = input.text(QStringLiteral("actor_id"), 40);
+    q->apiKeyId = input.id(QStringLiteral("api_key_id"), {QStringLiteral("key")});
+    q->actorId = input.id(QStringLiteral("actor_id"), {QStringLiteral("usr"), QStringLiteral("key")});
     q->action = input.oneOf(QStringLiteral("action"),
                             {QStringLiteral("auth.login"), QStringLiteral("auth.logout"), QStringLiteral("api_key.create"),
                              QStringLiteral("api_key.update"), QStringLiteral("api_key.enable"),

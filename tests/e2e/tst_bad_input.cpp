@@ -476,6 +476,18 @@ private slots:
         row("/v1/api-keys?stale_days=3651", "invalid-parameter");
         QTest::newRow("over-long cursor") << QStringLiteral("/v1/api-keys?cursor=") + QString(600, u'A') << QStringLiteral("invalid-cursor");
         row("/v1/audit-events/export?format=csv&since=yesterday", "invalid-parameter");
+        // Ids have the documented patterns: one that cannot be an id is a mistake, not a filter matching nothing.
+        row("/v1/api-keys?workspace_id=foo", "invalid-parameter");
+        row("/v1/api-keys?workspace_id=", "invalid-parameter");
+        row("/v1/api-keys?workspace_id=key_AAAAAAAAAAAAAAAA", "invalid-parameter");
+        row("/v1/api-keys?workspace_id=ws_AAAAAAAAAAAAAAA%21", "invalid-parameter");
+        row("/v1/api-keys?workspace_id=ws_AAAAAAAAAAAAAAAA%0A", "invalid-parameter");
+        row("/v1/audit-events?api_key_id=foo", "invalid-parameter");
+        row("/v1/audit-events?api_key_id=usr_AAAAAAAAAAAAAAAA", "invalid-parameter");
+        row("/v1/audit-events?actor_id=foo", "invalid-parameter");
+        row("/v1/audit-events?actor_id=ws_AAAAAAAAAAAAAAAA", "invalid-parameter");
+        row("/v1/audit-events/export?format=csv&api_key_id=key_short", "invalid-parameter");
+        row("/v1/audit-events/export?format=csv&actor_id=usr_AAAAAAAAAAAAAAAAA", "invalid-parameter");
     }
 
     void badQuery()
