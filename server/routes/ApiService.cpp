@@ -24,13 +24,6 @@ QString outcomeOf(int status)
     return status >= 400 ? QStringLiteral("refused") : QStringLiteral("success");
 }
 
-QString problemDetail(const ApiResponse &response)
-{
-    if (response.status < 400)
-        return {};
-    return QJsonDocument::fromJson(response.body).object().value(QStringLiteral("detail")).toString().left(500);
-}
-
 // Problems name the request they answer, so a person reporting one can quote it.
 void stampProblem(ApiResponse &response, const ApiRequest &request)
 {
@@ -51,6 +44,13 @@ ApiService::ApiService(ServiceContext &context)
     IdentityRoutes::install(m_router, context);
     ApiKeyRoutes::install(m_router, context);
     AuditRoutes::install(m_router, context);
+}
+
+QString ApiService::problemDetail(const ApiResponse &response)
+{
+    if (response.status < 400)
+        return {};
+    return QJsonDocument::fromJson(response.body).object().value(QStringLiteral("detail")).toString().left(500);
 }
 
 bool ApiService::recordAudit(ServiceContext &context, const RequestContext &rc, const QString &action, int status,

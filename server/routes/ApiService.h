@@ -39,6 +39,8 @@ public:
     /// Appends an audit record built from the request and the caller to the caller's tenant chain.
     static bool recordAudit(ServiceContext &context, const RequestContext &rc, const QString &action, int status,
                             const QString &detail = {});
+    /// What an audit record says of an answer: a problem's detail, nothing for a success.
+    static QString problemDetail(const ApiResponse &response);
 
 private:
     struct Job

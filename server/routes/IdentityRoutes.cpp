@@ -78,8 +78,7 @@ ApiResponse IdentityRoutes::health(RequestContext &rc)
 ApiResponse IdentityRoutes::login(RequestContext &rc)
 {
     QJsonObject body;
-    if (auto problem = JsonInput::parse(rc.request, &body))
-        return *problem;
+    std::optional<ApiResponse> malformed = JsonInput::parse(rc.request, &body);
     JsonInput input(body, {QStringLiteral("email"), QStringLiteral("password")});
     const QJsonValue emailValue = body.value(QStringLiteral("email"));
     if (emailValue.isUndefined())
@@ -94,8 +93,8 @@ ApiResponse IdentityRoutes::login(RequestContext &rc)
     const QJsonValue passwordValue = body.value(QStringLiteral("password"));
     if (!passwordValue.isString() || passwordValue.toString().isEmpty() || passwordValue.toString().size() > 1024)
         input.fail(QStringLiteral("password"), QStringLiteral("must be a string of 1 to 1024 characters"));
-    if (!input.ok())
-        return input.problem();
+    if (!malformed && !input.ok())
+        malformed = input.problem();
 
     const std::optional<UserRecord> user =
         typed.isEmpty() || typed.size() > 254 ? std::nullopt : m_context.storage.userByEmail(email);
@@ -109,6 +108,13 @@ ApiResponse IdentityRoutes::login(RequestContext &rc)
     rc.targetType = QStringLiteral("user");
     rc.targetId = user ? user->id : QString();
     rc.targetName = email;
+    if (malformed) {
+        // A refused attempt like any other, on record with the email if it named one as a string (the
+        // password is in no record). Not counted against the limits: it tried no password.
+        ApiService::recordAudit(m_context, rc, QStringLiteral("auth.login"), malformed->status,
+                                ApiService::problemDetail(*malformed));
+        return *malformed;
+    }
     RateLimiter limiter(m_context.storage, m_context.config.rateLimits);
     if (const int wait = limiter.loginRetryAfter(email, rc.request.sourceIp, rc.now)) {
         ApiResponse refusal =

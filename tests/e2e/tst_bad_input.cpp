@@ -684,6 +684,34 @@ private slots:
         }
     }
 
+    void login_malformedBody_isAuditedAsARefusedSignIn()
+    {
+        // Refused sign-ins are on record whatever made them fail, in the tenant of the account they name
+        // (where its admins look), and never with the password.
+        const QString email = m_env.server.demoUser(QStringLiteral("Acme"), QStringLiteral("owner")).email;
+        const QString password = QStringLiteral("Tr0ub4dor&3-not-the-password");
+        const QList<QByteArray> bodies{
+            QJsonDocument(QJsonObject{{QStringLiteral("email"), email}, {QStringLiteral("password"), QString()}}).toJson(),
+            QJsonDocument(QJsonObject{{QStringLiteral("email"), email}, {QStringLiteral("password"), QJsonArray{password}}}).toJson(),
+            QJsonDocument(QJsonObject{{QStringLiteral("email"), email}, {QStringLiteral("password"), password},
+                                      {QStringLiteral("remember"), true}})
+                .toJson(),
+        };
+        for (const QByteArray &body : bodies) {
+            const Response refused = direct("POST", QStringLiteral("/v1/auth/login"), {}, &body);
+            E2E_VERIFY_EMPTY(problemMismatch(refused, 400, QStringLiteral("validation-failed")));
+            const Response events = direct("GET", QStringLiteral("/v1/audit-events?action=auth.login&limit=5"), m_owner);
+            E2E_EXPECT(events, 200);
+            const QJsonObject event = events.json().value(QStringLiteral("items")).toArray().at(0).toObject();
+            QVERIFY2(event.value(QStringLiteral("request_id")).toString().toLatin1() == refused.header("x-request-id"),
+                     qPrintable(QStringLiteral("the refused sign-in is not the newest auth.login event:\n") + events.describe()));
+            QCOMPARE(event.value(QStringLiteral("outcome")).toString(), QStringLiteral("refused"));
+            QCOMPARE(event.value(QStringLiteral("http_status")).toInt(), 400);
+            QCOMPARE(event.value(QStringLiteral("target")).toObject().value(QStringLiteral("name")).toString(), email);
+            QVERIFY2(!events.body.contains(password.toUtf8()), events.body.constData());
+        }
+    }
+
     void anyRfc3339Form_isAccepted()
     {
         const QString when = QDateTime::currentDateTimeUtc().addDays(30).toString(QStringLiteral("yyyy-MM-dd't'HH:mm:ss.zzz123456'z'"));
