@@ -90,7 +90,7 @@ QList<ApiService::Result> ApiService::handleBatch(QList<ApiRequest> requests)
     QList<Job> jobs;
     jobs.reserve(requests.size());
     for (ApiRequest &request : requests) {
-        jobs.append(Job{std::move(request), {}, {}, false});
+        jobs.append(Job{std::move(request), {}, {}, false, {}});
         prepare(jobs.last());
     }
     std::vector<Job *> group;
@@ -134,6 +134,7 @@ void ApiService::prepare(Job &job)
     job.match = m_router.match(request.method, request.path);
     ApiResponse &response = job.result.response;
     job.answered = true;
+    const bool refusedBeforeRoute = request.body.size() > m_context.config.maxBodyBytes || !job.match.route;
     if (request.body.size() > m_context.config.maxBodyBytes) {
         response = Problem::payloadTooLarge(m_context.config.maxBodyBytes);
     } else if (!job.match.route) {
@@ -143,6 +144,12 @@ void ApiService::prepare(Job &job)
         RequestContext rc{request, {}, job.match.params, m_context.now(), {}, {}, {}, {}, {}};
         response = job.match.route->handler(rc);
     } else {
+        job.answered = false;
+    }
+    // Every request made with an API key is on record, these refusals too: the answer stays, and the
+    // key is authenticated only to say whose request it was.
+    if (refusedBeforeRoute && Authenticator::bearerCredential(request.header("authorization")).startsWith("drk_")) {
+        job.refusedEarly = response;
         job.answered = false;
     }
 }
@@ -196,7 +203,8 @@ bool ApiService::process(Job &job)
     RequestContext rc{request, {}, match.params, now, {}, {}, {}, {}, {}};
     Authenticator::Result auth;
     RateLimiter limiter(m_context.storage, m_context.config.rateLimits);
-    if (match.route->requiresAuth) {
+    const bool routed = !job.refusedEarly;
+    if (!routed || match.route->requiresAuth) {
         // An address that keeps presenting invalid keys is stopped before any lookup.
         const int wait = Authenticator::bearerCredential(request.header("authorization")).startsWith("drk_")
             ? limiter.keyRetryAfter(request.sourceIp, now)
@@ -212,7 +220,9 @@ bool ApiService::process(Job &job)
     }
     rc.caller = auth.caller;
 
-    if (auth.refusal)
+    if (!routed)
+        response = *job.refusedEarly; // whatever became of the key
+    else if (auth.refusal)
         response = *auth.refusal;
     else if (match.route->requiresAuth && !rc.caller.isAuthenticated())
         response = Problem::unauthenticated();
@@ -220,7 +230,7 @@ bool ApiService::process(Job &job)
         response = match.route->handler(rc);
 
     bool audited = true;
-    if (!match.route->auditAction.isEmpty() && rc.caller.isAuthenticated()) {
+    if (routed && !match.route->auditAction.isEmpty() && rc.caller.isAuthenticated()) {
         audited = recordAudit(m_context, rc, match.route->auditAction, response.status, problemDetail(response));
     } else if (auth.presentedKey) {
         // Every request made with a key is on record, refused ones too; a refused value that

@@ -49,6 +49,9 @@ private:
         Router::Match match;
         Result result;
         bool answered = false; // without storage, by prepare()
+        // The answer prepare() gave before any route ran (404, 405, 413) to a request presenting an API
+        // key: it still goes through storage, to authenticate the key and record the request against it.
+        std::optional<ApiResponse> refusedEarly;
     };
     void prepare(Job &job);
     /// Runs a group in one transaction. False if storage failed for one of several (nothing was

@@ -684,6 +684,28 @@ private slots:
         }
     }
 
+    void keyRequest_toAnUnknownPathOrWithAWrongMethod_isAudited()
+    {
+        // Every request made with a key is on record, including those refused before any route ran.
+        const QList<QPair<QByteArray, QString>> requests{{"GET", QStringLiteral("/v1/no-such-thing")},
+                                                         {"PUT", QStringLiteral("/v1/api-keys")}};
+        for (const auto &[method, path] : requests) {
+            const Response refused = direct(method, path, m_keySecret);
+            QVERIFY2(refused.status == 404 || refused.status == 405, qPrintable(refused.describe()));
+            const Response events =
+                direct("GET", QStringLiteral("/v1/audit-events?action=api_key.request&limit=1&api_key_id=") + m_keyId, m_owner);
+            E2E_EXPECT(events, 200);
+            const QJsonObject event = events.json().value(QStringLiteral("items")).toArray().at(0).toObject();
+            QVERIFY2(event.value(QStringLiteral("request_id")).toString().toLatin1() == refused.header("x-request-id"),
+                     qPrintable(QStringLiteral("%1 %2 made with a key is not on record:\n%3")
+                                    .arg(QString::fromLatin1(method), path, events.describe())));
+            QCOMPARE(event.value(QStringLiteral("actor")).toObject().value(QStringLiteral("id")).toString(), m_keyId);
+            QCOMPARE(event.value(QStringLiteral("outcome")).toString(), QStringLiteral("refused"));
+            QCOMPARE(event.value(QStringLiteral("http_status")).toInt(), refused.status);
+            QCOMPARE(event.value(QStringLiteral("path")).toString(), path);
+        }
+    }
+
     void login_malformedBody_isAuditedAsARefusedSignIn()
     {
         // Refused sign-ins are on record whatever made them fail, in the tenant of the account they name
