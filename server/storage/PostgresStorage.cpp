@@ -280,7 +280,10 @@ bool PostgresStorage::lockAuditChain(const QString &tenantId)
 
 bool PostgresStorage::lockTenant(const QString &tenantId)
 {
-    return advisoryLock(TenantLock, tenantId);
+    // The chain before the tenant, as everywhere (see SqlStorage::apiKeyForUpdate): a rotation holds
+    // the chain and the old key's row when it takes this lock, and a create must not hold this one
+    // while waiting for the chain.
+    return lockAuditChain(tenantId) && advisoryLock(TenantLock, tenantId);
 }
 
 bool PostgresStorage::lockMigrations()

@@ -695,6 +695,11 @@ std::optional<ApiKeyRecord> SqlStorage::apiKeyForUpdate(const QString &tenantId,
 {
     // On PostgreSQL a lock wait ends by reading the row as the other transaction committed it, and finds
     // nothing if that transaction deleted the key.
+    // The audit chain first: every transaction of a tenant takes it before any key row (a request made
+    // with a key writes the key's last use after its audit record), so none holds a row while waiting for
+    // the chain. Otherwise disabling a key while it is in use could deadlock, and PostgreSQL would fail one.
+    if (!lockAuditChain(tenantId))
+        return std::nullopt;
     return oneApiKey(QStringLiteral("k.tenant_id = ? AND k.id = ? AND k.deleted_at IS NULL") + lockKeyRows(),
                      {tenantId, id});
 }

@@ -197,9 +197,9 @@ private slots:
         QVERIFY(!tenantId.isEmpty());
 
         // A connection of the test's own holds the tenant's audit-chain lock (advisory lock 1 on the
-        // tenant id, see PostgresStorage). A change to a key writes the key, then appends its audit record
-        // under that lock, then commits: held here, instance A stops after writing and before committing,
-        // which is when instance B's change to the same key arrives.
+        // tenant id, see PostgresStorage), which every change to a key takes before reading the key: held
+        // here, instance A's change stops there, and instance B's change to the same key arrives
+        // meanwhile. Released, one goes first and the other reads the key as the first left it.
         const QUrl dbUrl(database.url());
         QSqlDatabase holder = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("lock-holder"));
         holder.setHostName(dbUrl.host());
@@ -230,7 +230,7 @@ private slots:
             client.send(first.method, a.url(first.path), session, first.body, {}, [onA](const Exchange &e) { *onA = e; });
             QVERIFY2(QTest::qWaitFor([&] { return waitingForLocks() == 1; }, 10000), "instance A never waited");
             client.send(second.method, b.url(second.path), session, second.body, {}, [onB](const Exchange &e) { *onB = e; });
-            // B waits too: for the key's row, which A holds until it commits.
+            // B waits too, behind A.
             QVERIFY2(QTest::qWaitFor([&] { return waitingForLocks() >= 2; }, 10000), "instance B never waited");
             QVERIFY(holder.commit());
             QVERIFY(client.wait());
@@ -271,6 +271,42 @@ private slots:
         QCOMPARE(lateRename.status, 404);
         QCOMPARE(client.call("GET", b.url(QStringLiteral("/v1/api-keys/") + deletedId), session).status, 404);
         QCOMPARE(client.call("GET", b.url(QStringLiteral("/v1/me")), secret).status, 401);
+
+        // 3. A disables a key while B serves a request made with it, as when a leaked key is stopped
+        // while it is in use. B's request writes the key's last use when it commits, after its audit
+        // record; if A held the key's row while waiting for the chain, the two would deadlock and
+        // PostgreSQL would break one of them after a second.
+        const auto deadlocks = [&holder] {
+            QSqlQuery q(holder);
+            q.exec(QStringLiteral("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()"));
+            return q.next() ? q.value(0).toLongLong() : -1;
+        };
+        const qint64 deadlocksBefore = deadlocks();
+        for (int round = 0; round < 3; ++round) {
+            const QJsonObject inUse = createKey(QStringLiteral("in use %1").arg(round));
+            const QString inUseId = inUse.value(QStringLiteral("api_key")).toObject().value(QStringLiteral("id")).toString();
+            const QByteArray inUseSecret = inUse.value(QStringLiteral("secret")).toString().toLatin1();
+            QVERIFY(!inUseId.isEmpty());
+            QVERIFY(holder.transaction());
+            QSqlQuery lock(holder);
+            QVERIFY(lock.prepare(QStringLiteral("SELECT pg_advisory_xact_lock(1, hashtext(CAST(? AS TEXT)))")));
+            lock.addBindValue(tenantId);
+            QVERIFY(lock.exec());
+            // B first, so that the chain goes to B first when it is released (its waiters are served in
+            // turn), while A has read the key meanwhile.
+            Exchange stop, use;
+            client.send("GET", b.url(QStringLiteral("/v1/me")), inUseSecret, {}, {}, [&use](const Exchange &e) { use = e; });
+            QVERIFY2(QTest::qWaitFor([&] { return waitingForLocks() == 1; }, 10000), "instance B never waited");
+            client.send("POST", a.url(QStringLiteral("/v1/api-keys/%1/disable").arg(inUseId)), session, {}, {},
+                        [&stop](const Exchange &e) { stop = e; });
+            QVERIFY2(QTest::qWaitFor([&] { return waitingForLocks() >= 2; }, 10000), "instance A never waited");
+            QVERIFY(holder.commit());
+            QVERIFY(client.wait());
+            QCOMPARE(stop.status, 200);
+            QVERIFY2(use.status == 200 || use.status == 401, qPrintable(QString::number(use.status)));
+            QCOMPARE(client.call("GET", a.url(QStringLiteral("/v1/me")), inUseSecret).status, 401);
+        }
+        QCOMPARE(deadlocks(), deadlocksBefore);
     }
 
     void unreachableDatabase_isOneClearLine()
