@@ -88,10 +88,9 @@ VerifyResult verify(Storage &storage, const QString &tenantId)
     QString expectedPrev(64, QLatin1Char('0'));
     qint64 afterId = 0;
     for (;;) {
-        const QString errorBefore = storage.lastError();
-        const QList<AuditRecord> batch = storage.auditChain(tenantId, afterId, BatchSize);
-        // A failed read also returns no rows; a chain that could not be read must not pass as intact.
-        if (batch.isEmpty() && storage.lastError() != errorBefore) {
+        QList<AuditRecord> batch;
+        // A chain that could not be read, or only in part, must not pass as intact.
+        if (!storage.auditChain(tenantId, afterId, BatchSize, &batch)) {
             result.ok = false;
             result.reason = QStringLiteral("cannot read the audit chain: %1").arg(storage.lastError());
             return result;
@@ -120,7 +119,13 @@ VerifyResult verify(Storage &storage, const QString &tenantId)
 VerifyResult verifyAll(Storage &storage)
 {
     VerifyResult total;
-    for (const QString &tenantId : storage.auditTenants()) {
+    QStringList tenants;
+    if (!storage.auditTenants(&tenants)) {
+        total.ok = false;
+        total.reason = QStringLiteral("cannot read the audit log: %1").arg(storage.lastError());
+        return total;
+    }
+    for (const QString &tenantId : tenants) {
         VerifyResult one = verify(storage, tenantId);
         total.checked += one.checked;
         if (!one.ok) {

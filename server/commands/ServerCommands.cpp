@@ -452,10 +452,19 @@ int auditVerify(const QStringList &arguments)
     if (!openDataDir(parser.value(dataDir), parser.value(database), &keyring, &storage, false))
         return Failure;
     qint64 total = 0;
-    for (const QString &tenantId : storage->auditTenants()) {
+    QStringList tenants;
+    if (!storage->auditTenants(&tenants)) {
+        err(QStringLiteral("cannot read the audit log: %1").arg(storage->lastError()));
+        return Failure;
+    }
+    for (const QString &tenantId : tenants) {
         const AuditChain::VerifyResult result = AuditChain::verify(*storage, tenantId);
         const QString label = tenantId.isEmpty() ? QStringLiteral("requests of no tenant") : tenantId;
         total += result.checked;
+        if (!result.ok && result.brokenId == 0) { // unreadable, which is not the same as broken
+            err(QStringLiteral("%1: cannot verify after %2 events: %3").arg(label).arg(result.checked).arg(result.reason));
+            return Failure;
+        }
         if (!result.ok) {
             out(QStringLiteral("%1: BROKEN at event %2 (%3) after %4 events")
                     .arg(label)

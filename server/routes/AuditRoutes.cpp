@@ -221,6 +221,11 @@ ApiResponse AuditRoutes::verify(RequestContext &rc)
     if (!rc.caller.can(Permission::ReadAudit))
         return Problem::forbidden(QStringLiteral("Requires permission read_audit (Owner or Admin)."));
     const AuditChain::VerifyResult result = AuditChain::verify(m_context.storage, rc.caller.tenantId);
+    // brokenId 0: the chain could not be read, which says nothing of whether it is intact.
+    if (!result.ok && result.brokenId == 0) {
+        qCWarning(lcAudit).noquote() << "audit verification could not read the chain:" << result.reason;
+        return Problem::internalError();
+    }
     QJsonValue broken(QJsonValue::Null);
     if (!result.ok)
         broken = QJsonObject{{QStringLiteral("id"), result.brokenId}, {QStringLiteral("reason"), result.reason}};

@@ -1050,7 +1050,8 @@ bool SqlStorage::selectAuditRows(const QString &sql, const QVariantList &values,
     if (!run(q, sql, values)) return false;
     while (q.next())
         out->append(auditFromRow(q));
-    return true;
+    // A connection lost while the rows arrive ends next() early, with the error kept here.
+    return !q.lastError().isValid() || setError(QStringLiteral("cannot read audit events"), q);
 }
 
 const QString &SqlStorage::auditColumns()
@@ -1058,25 +1059,22 @@ const QString &SqlStorage::auditColumns()
     return AuditColumns;
 }
 
-QList<AuditRecord> SqlStorage::auditChain(const QString &tenantId, qint64 afterId, int limit)
+bool SqlStorage::auditChain(const QString &tenantId, qint64 afterId, int limit, QList<AuditRecord> *out)
 {
-    QList<AuditRecord> out;
-    if (!flushAudits()) return out;
-    selectAuditRows(QStringLiteral("SELECT ") + AuditColumns +
-                        QStringLiteral(" FROM audit_events WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?"),
-                    {text(tenantId), afterId, qMax(0, limit)}, &out);
-    return out;
+    if (!flushAudits()) return false;
+    return selectAuditRows(QStringLiteral("SELECT ") + AuditColumns +
+                               QStringLiteral(" FROM audit_events WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?"),
+                           {text(tenantId), afterId, qMax(0, limit)}, out);
 }
 
-QStringList SqlStorage::auditTenants()
+bool SqlStorage::auditTenants(QStringList *out)
 {
-    QStringList out;
-    if (!flushAudits()) return out;
+    if (!flushAudits()) return false;
     QSqlQuery q(m_db);
-    if (!run(q, QStringLiteral("SELECT DISTINCT tenant_id FROM audit_events ORDER BY tenant_id"))) return out;
+    if (!run(q, QStringLiteral("SELECT DISTINCT tenant_id FROM audit_events ORDER BY tenant_id"))) return false;
     while (q.next())
-        out.append(q.value(0).toString());
-    return out;
+        out->append(q.value(0).toString());
+    return !q.lastError().isValid() || setError(QStringLiteral("cannot read the audit log's tenants"), q);
 }
 
 // --- idempotency ---

@@ -62,8 +62,10 @@ public:
     bool appendAudit(AuditRecord &record, QString (*hashFn)(const AuditRecord &)) override;
     using Storage::auditEvents;
     bool auditEvents(const AuditQuery &query, QList<AuditRecord> *out) override;
-    QList<AuditRecord> auditChain(const QString &tenantId, qint64 afterId, int limit) override;
-    QStringList auditTenants() override;
+    using Storage::auditChain;
+    bool auditChain(const QString &tenantId, qint64 afterId, int limit, QList<AuditRecord> *out) override;
+    using Storage::auditTenants;
+    bool auditTenants(QStringList *out) override;
 
     std::optional<IdempotencyRecord> idempotencyRecord(const QString &tenantId, const QString &actorId,
                                                        const QString &key) override;

@@ -238,9 +238,27 @@ public:
             out.clear();
         return out;
     }
-    // Chain order (oldest first) of one tenant ("" = no tenant), for verification.
-    virtual QList<AuditRecord> auditChain(const QString &tenantId, qint64 afterId, int limit) = 0;
-    virtual QStringList auditTenants() = 0; // tenant ids that have events, "" included
+    /// Chain order (oldest first) of one tenant ("" = no tenant), for verification. False on a storage
+    /// error: a chain that could not be read must never pass for a short one that verifies.
+    virtual bool auditChain(const QString &tenantId, qint64 afterId, int limit, QList<AuditRecord> *out) = 0;
+    /// The same, empty on a storage error: only for tests and tools.
+    QList<AuditRecord> auditChain(const QString &tenantId, qint64 afterId, int limit)
+    {
+        QList<AuditRecord> out;
+        if (!auditChain(tenantId, afterId, limit, &out))
+            out.clear();
+        return out;
+    }
+    /// The ids of the tenants that have events, "" included. False on a storage error.
+    virtual bool auditTenants(QStringList *out) = 0;
+    /// The same, empty on a storage error: only for tests and tools.
+    QStringList auditTenants()
+    {
+        QStringList out;
+        if (!auditTenants(&out))
+            out.clear();
+        return out;
+    }
 
     virtual std::optional<IdempotencyRecord> idempotencyRecord(const QString &tenantId, const QString &actorId,
                                                                const QString &key) = 0;

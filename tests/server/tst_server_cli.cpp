@@ -431,6 +431,52 @@ private slots:
         QVERIFY2(broken.out.contains(QStringLiteral("BROKEN at event %1").arg(victim)), qPrintable(broken.out));
     }
 
+    void auditVerify_damagedDatabase_isNeverReportedIntact()
+    {
+        QTemporaryDir dir;
+        QString url;
+        auto server = serve({QStringLiteral("--data-dir"), dir.path(), QStringLiteral("--listen"),
+                             QStringLiteral("127.0.0.1:0"), QStringLiteral("--demo")},
+                            &url);
+        QVERIFY(!url.isEmpty());
+        stop(*server);
+
+        // A leaf page of the audit table in the middle of the chain, found with SQLite's dbstat table.
+        qint64 page = 0, pageSize = 0;
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("pages"));
+            db.setDatabaseName(dir.filePath(QStringLiteral("datarecs.db")));
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)")));
+            QVERIFY(q.exec(QStringLiteral("PRAGMA page_size")) && q.next());
+            pageSize = q.value(0).toLongLong();
+            if (!q.exec(QStringLiteral("SELECT pageno FROM dbstat WHERE name = 'audit_events' AND pagetype = 'leaf' "
+                                       "ORDER BY pageno")))
+                QSKIP("this SQLite has no dbstat table");
+            QList<qint64> leaves;
+            while (q.next())
+                leaves.append(q.value(0).toLongLong());
+            QVERIFY(leaves.size() > 10);
+            page = leaves.at(leaves.size() / 2);
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("pages"));
+        // A disk error: the page's type byte no longer names a b-tree page.
+        QFile file(dir.filePath(QStringLiteral("datarecs.db")));
+        QVERIFY(file.open(QIODevice::ReadWrite));
+        QVERIFY(file.seek((page - 1) * pageSize));
+        QCOMPARE(file.write("\xff", 1), qint64(1));
+        file.close();
+
+        // The chain's rows stop arriving at that page. Counting what came before as the whole chain
+        // reported "audit log intact" over a damaged log.
+        const Run damaged = run({QStringLiteral("audit-verify"), QStringLiteral("--data-dir"), dir.path()});
+        QCOMPARE(damaged.exitCode, 1);
+        QVERIFY2(!damaged.out.contains(QStringLiteral("audit log intact")), qPrintable(damaged.out));
+        QVERIFY2(damaged.err.contains(QStringLiteral("cannot verify")), qPrintable(damaged.err));
+    }
+
     void setQuota_changesWhatTheTenantMayHold()
     {
         QTemporaryDir dir;
