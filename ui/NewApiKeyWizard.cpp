@@ -651,6 +651,15 @@ void NewApiKeyWizard::onGenerated(const Result<CreatedApiKey> &result, int attem
                   "a new one.")
                    .arg(error.userMessage(), name));
         return;
+    case ApiError::Kind::MalformedResponse:
+        // A 2xx the client could not read: the server made the key, but its value is lost. Another
+        // Generate would only replay the same answer.
+        showOn(ReviewPageId,
+               tr("%1 The server answered, so it has most likely created the key “%2”, but its value could not "
+                  "be read and cannot be shown again. Refresh the API Keys list, delete “%2” if it is there, "
+                  "and create a new key.")
+                   .arg(error.userMessage(), name));
+        return;
     default:
         break;
     }

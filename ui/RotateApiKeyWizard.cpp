@@ -288,6 +288,14 @@ void RotateApiKeyWizard::onRotated(const Result<CreatedApiKey> &result, int atte
                       "and look at “Replaced by” on “%2”.")
                        .arg(error.userMessage(), m_oldName));
         return;
+    case ApiError::Kind::MalformedResponse:
+        // As in NewApiKeyWizard: a 2xx that could not be read made a key whose value is lost.
+        WizardPage::setMessage(m_rotateMessage,
+                   tr("%1 The server answered, so it has most likely created the replacement, but its value could "
+                      "not be read and cannot be shown again. Refresh the API Keys list: if “Replaced by” is set "
+                      "on “%2”, delete that replacement and rotate again; “%2” stays enabled meanwhile.")
+                       .arg(error.userMessage(), m_oldName));
+        return;
     default:
         break;
     }

@@ -78,6 +78,7 @@ private Q_SLOTS:
         m_role = u"admin"_s;
         m_keys = startingKeys(kWorkspace);
         m_rotateFailures = 0;
+        m_rotateUnreadable = false;
         m_server.overrideAll(std::nullopt);
         m_server.clearRequests();
         installRoutes();
@@ -296,6 +297,19 @@ private Q_SLOTS:
                 QCOMPARE(QString::fromLatin1(r.idempotencyKey), idempotencyKey);
         }
         closeReveal(m_rotate.get());
+    }
+
+    void rotate_unreadableAnswer_saysTheReplacementProbablyExists()
+    {
+        m_rotateUnreadable = true;
+        openRotate(m_keys.at(0));
+        QTest::mouseClick(m_rotate->button(QWizard::CommitButton), Qt::LeftButton);
+        QTRY_VERIFY(!m_rotate->isRotating());
+        const QString message = m_rotate->message();
+        QVERIFY2(message.contains(u"most likely created the replacement"_s), qPrintable(message));
+        QVERIFY2(message.contains(u"“Replaced by”"_s), qPrintable(message));
+        QVERIFY(!m_rotate->revealDialog());
+        QVERIFY(m_rotate->isVisible());
     }
 
     void rotateAction_appliesOnlyWhereItMay_andRotationDueIsFlagged()
@@ -854,6 +868,8 @@ private:
                 }
                 if (!old)
                     return FakeServer::problem(404, u"not-found"_s, u"no such key"_s);
+                if (m_rotateUnreadable)
+                    return FakeServer::Reply{201, QByteArrayLiteral(R"({"api_key":{"id":"key_x"}})")};
                 const QJsonObject body = QJsonDocument::fromJson(r.body).object();
                 ApiKey fresh = *old;
                 fresh.id = kReplacementId;
@@ -931,6 +947,7 @@ private:
     QStringList m_permissions;
     QString m_role;
     int m_rotateFailures = 0;
+    bool m_rotateUnreadable = false; // the rotation is made, its answer cannot be read
     int m_replacementsMade = 0;
 };
 

@@ -315,6 +315,20 @@ private Q_SLOTS:
         QVERIFY(m_wizard->isVisible());
     }
 
+    void generate_unreadableCreatedAnswer_saysTheKeyProbablyExists()
+    {
+        // A 201 whose body is not the contract's: the key was made, its value reached nobody.
+        m_createReply = FakeServer::Reply{201, QByteArrayLiteral(R"({"api_key":{"id":"key_x"}})")};
+        openWizard();
+        walkToReview(u"CI deploy"_s);
+        QTest::mouseClick(generate(), Qt::LeftButton);
+        QTRY_VERIFY(m_wizard->pageMessage(NewApiKeyWizard::ReviewPageId).contains(u"most likely created"_s));
+        const QString message = m_wizard->pageMessage(NewApiKeyWizard::ReviewPageId);
+        QVERIFY2(message.contains(u"delete “CI deploy”"_s), qPrintable(message));
+        QCOMPARE(m_wizard->currentId(), int(NewApiKeyWizard::ReviewPageId));
+        QVERIFY(m_wizard->isVisible());
+    }
+
     void generate_quotaRefusedByTheServer_showsOnTheNamePage()
     {
         m_createReply = FakeServer::problem(409, u"quota-exceeded"_s, u"limit reached"_s);
