@@ -736,7 +736,9 @@ QList<ApiKeyRecord> SqlStorage::apiKeys(const ApiKeyQuery &query)
 {
     QList<ApiKeyRecord> out;
     // The "stale" filter and the list itself read last use in SQL: write what this transaction holds back.
-    if (!flushLastUses())
+    // The chain first, as everywhere (see apiKeyForUpdate): the caller's own last use is among those
+    // rows, and this request's audit record, which would take the chain, comes only after the handler.
+    if (!lockAuditChain(query.tenantId) || !flushLastUses())
         return out;
     QString sql = QStringLiteral("SELECT ") + KeyColumns +
                   QStringLiteral(" WHERE k.tenant_id = ? AND k.deleted_at IS NULL");

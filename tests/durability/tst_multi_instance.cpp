@@ -307,6 +307,32 @@ private slots:
             QCOMPARE(client.call("GET", a.url(QStringLiteral("/v1/me")), inUseSecret).status, 401);
         }
         QCOMPARE(deadlocks(), deadlocksBefore);
+
+        // 4. The same with a key listing keys: the listing writes the caller's last use (the stale filter
+        // reads it in SQL) before its audit record, so it too must take the chain before that row.
+        for (int round = 0; round < 3; ++round) {
+            const Exchange created = client.call("POST", a.url(QStringLiteral("/v1/api-keys")), session,
+                                                 QStringLiteral(R"({"name":"lister %1","role":"admin"})").arg(round).toUtf8());
+            const QString listerId = created.json().value(QStringLiteral("api_key")).toObject().value(QStringLiteral("id")).toString();
+            const QByteArray listerSecret = created.json().value(QStringLiteral("secret")).toString().toLatin1();
+            QVERIFY(!listerId.isEmpty());
+            QVERIFY(holder.transaction());
+            QSqlQuery lock(holder);
+            QVERIFY(lock.prepare(QStringLiteral("SELECT pg_advisory_xact_lock(1, hashtext(CAST(? AS TEXT)))")));
+            lock.addBindValue(tenantId);
+            QVERIFY(lock.exec());
+            Exchange stop, list;
+            client.send("POST", b.url(QStringLiteral("/v1/api-keys/%1/disable").arg(listerId)), session, {}, {},
+                        [&stop](const Exchange &e) { stop = e; });
+            QVERIFY2(QTest::qWaitFor([&] { return waitingForLocks() == 1; }, 10000), "instance B never waited");
+            client.send("GET", a.url(QStringLiteral("/v1/api-keys")), listerSecret, {}, {}, [&list](const Exchange &e) { list = e; });
+            QVERIFY2(QTest::qWaitFor([&] { return waitingForLocks() >= 2; }, 10000), "instance A never waited");
+            QVERIFY(holder.commit());
+            QVERIFY(client.wait());
+            QCOMPARE(stop.status, 200);
+            QVERIFY2(list.status == 200 || list.status == 401, qPrintable(QString::number(list.status)));
+        }
+        QCOMPARE(deadlocks(), deadlocksBefore);
     }
 
     void unreachableDatabase_isOneClearLine()
