@@ -6,6 +6,7 @@
 #include "Terminal.h"
 
 #include <QJsonArray>
+#include <QSet>
 
 #include <algorithm>
 #include <functional>
@@ -105,24 +106,25 @@ std::optional<QString> requireId(Context &ctx)
     return id;
 }
 
-void fetchPages(Context &ctx, ApiKeyQuery query, QString cursor, QList<ApiKey> acc, qsizetype max,
+void fetchPages(Context &ctx, ApiKeyQuery query, QString cursor, QSet<QString> seen, QList<ApiKey> acc, qsizetype max,
                 std::function<void(QList<ApiKey>)> whenDone)
 {
     ApiCall<Page<ApiKey>> *call = ctx.client.listApiKeys(query, cursor);
-    call->onFinished(&ctx, [&ctx, query, cursor, acc, max, whenDone](const Result<Page<ApiKey>> &r) mutable {
+    call->onFinished(&ctx, [&ctx, query, seen, acc, max, whenDone](const Result<Page<ApiKey>> &r) mutable {
         if (!r) return ctx.fail(r.error());
         acc += r.value().items;
         if (acc.size() >= max || !r.value().nextCursor) {
             if (acc.size() > max) acc.resize(max);
             return whenDone(acc);
         }
-        // A server that hands back the cursor it was given, or an empty page with a cursor, would
+        // A server that hands back a cursor it gave before, or an empty page with a cursor, would
         // keep this loop going for ever.
-        if (*r.value().nextCursor == cursor || r.value().items.isEmpty())
-            return ctx.fail(Failure, tr("The server's list did not move on (the same cursor again, or an empty "
+        if (seen.contains(*r.value().nextCursor) || r.value().items.isEmpty())
+            return ctx.fail(Failure, tr("The server's list did not move on (a cursor it gave before, or an empty "
                                         "page with a cursor): stopped after %1 items.")
                                          .arg(acc.size()));
-        fetchPages(ctx, query, *r.value().nextCursor, acc, max, whenDone);
+        seen.insert(*r.value().nextCursor);
+        fetchPages(ctx, query, *r.value().nextCursor, seen, acc, max, whenDone);
     });
 }
 
@@ -282,7 +284,7 @@ void list(Context &ctx)
     }
     const qsizetype max = query.limit.value_or(std::numeric_limits<int>::max());
     query.limit = int(std::min<qsizetype>(max, 1000));
-    fetchPages(ctx, query, {}, {}, max, [&ctx](const QList<ApiKey> &keys) {
+    fetchPages(ctx, query, {}, {}, {}, max, [&ctx](const QList<ApiKey> &keys) {
         Output::Rows table{{u"ID"_s, u"NAME"_s, u"ROLE"_s, u"WORKSPACE"_s, u"STATUS"_s, u"CREATED BY"_s,
                             u"CREATED"_s, u"LAST USED"_s, u"EXPIRES"_s},
                            {}};

@@ -9,6 +9,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
+#include <QSet>
 
 #include <functional>
 #include <unistd.h>
@@ -66,24 +67,25 @@ QString actorText(const AuditActor &a)
     return a.name.value_or(a.id.value_or(a.type));
 }
 
-void fetchPages(Context &ctx, AuditQuery query, QString cursor, QList<AuditEvent> acc, qsizetype max,
+void fetchPages(Context &ctx, AuditQuery query, QString cursor, QSet<QString> seen, QList<AuditEvent> acc, qsizetype max,
                 std::function<void(QList<AuditEvent>)> whenDone)
 {
     ctx.client.listAuditEvents(query, cursor)
-        ->onFinished(&ctx, [&ctx, query, cursor, acc, max, whenDone](const Result<Page<AuditEvent>> &r) mutable {
+        ->onFinished(&ctx, [&ctx, query, seen, acc, max, whenDone](const Result<Page<AuditEvent>> &r) mutable {
             if (!r) return ctx.fail(r.error());
             acc += r.value().items;
             if (acc.size() >= max || !r.value().nextCursor) {
                 if (acc.size() > max) acc.resize(max);
                 return whenDone(acc);
             }
-            // A server that hands back the cursor it was given, or an empty page with a cursor, would
+            // A server that hands back a cursor it gave before, or an empty page with a cursor, would
             // keep this loop going for ever.
-            if (*r.value().nextCursor == cursor || r.value().items.isEmpty())
-                return ctx.fail(Failure, tr("The server's list did not move on (the same cursor again, or an empty "
+            if (seen.contains(*r.value().nextCursor) || r.value().items.isEmpty())
+                return ctx.fail(Failure, tr("The server's list did not move on (a cursor it gave before, or an empty "
                                             "page with a cursor): stopped after %1 items.")
                                              .arg(acc.size()));
-            fetchPages(ctx, query, *r.value().nextCursor, acc, max, whenDone);
+            seen.insert(*r.value().nextCursor);
+            fetchPages(ctx, query, *r.value().nextCursor, seen, acc, max, whenDone);
         });
 }
 
@@ -107,7 +109,7 @@ void list(Context &ctx)
         if (!ok || max < 1) return ctx.fail(Usage, tr("--limit must be a positive whole number."));
     }
     query->limit = int(std::min<qsizetype>(max, 500));
-    fetchPages(ctx, *query, {}, {}, max, [&ctx](const QList<AuditEvent> &events) {
+    fetchPages(ctx, *query, {}, {}, {}, max, [&ctx](const QList<AuditEvent> &events) {
         Output::Rows table{
             {u"ID"_s, u"TIME"_s, u"ACTOR"_s, u"ACTION"_s, u"TARGET"_s, u"OUTCOME"_s, u"HTTP"_s, u"SOURCE"_s},
             {}};

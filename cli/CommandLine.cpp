@@ -355,15 +355,18 @@ CommandLine::Outcome CommandLine::parse(const QStringList &arguments)
     for (const OptionSpec &o : options) {
         if (o.valueName.isEmpty() || !m_parser.isSet(o.name)) continue;
         // Qt keeps the last of repeated values: `disable --api-key-id A --api-key-id B` would act on B
-        // alone and report success.
-        if (m_parser.values(o.name).size() > 1) {
+        // alone and report success. The output format is the exception, where the last one winning is
+        // how a command overrides an alias's (`alias dr='datarecs --output json'`).
+        const bool format = o.name == u"output" && m_command->name != u"audit export";
+        if (!format && m_parser.values(o.name).size() > 1) {
             m_error = u"--%1 is given more than once: give it once."_s.arg(o.name);
             return Outcome::Error;
         }
         // A script's unset variable (`--workspace "$WS"`) must not read as "option left out": that
-        // would widen a key to every workspace, or a filter to everything. An empty description is
-        // how one is cleared.
-        if (o.name != u"description" && m_parser.value(o.name).trimmed().isEmpty()) {
+        // would widen a key to every workspace, or a filter to everything. An empty description is how
+        // one is cleared, and an empty search, like grep's, matches everything.
+        const bool mayBeEmpty = o.name == u"description" || o.name == u"search";
+        if (!mayBeEmpty && m_parser.value(o.name).trimmed().isEmpty()) {
             m_error = u"--%1 is empty: give it a value, or leave the option out."_s.arg(o.name);
             return Outcome::Error;
         }

@@ -652,6 +652,9 @@ void NewApiKeyWizard::onGenerated(const Result<CreatedApiKey> &result, int attem
                    .arg(error.userMessage(), name));
         return;
     case ApiError::Kind::MalformedResponse:
+        // A web page in the server's place (a sign-in portal, a proxy) is no sign of a key.
+        if (error.type() == u"not-the-api")
+            break;
         // A 2xx the client could not read: the server made the key, but its value is lost. Another
         // Generate would only replay the same answer.
         showOn(ReviewPageId,
@@ -663,6 +666,11 @@ void NewApiKeyWizard::onGenerated(const Result<CreatedApiKey> &result, int attem
     default:
         break;
     }
+    // The server answered, with a refusal, so the fields may be corrected again (a refusal such as
+    // role-too-high asks for that): if the attempt without an answer did make the key, any other request
+    // under its Idempotency-Key is refused as idempotency-key-reused (said below), never made twice.
+    if (m_uncertain && error.kind() == ApiError::Kind::Http)
+        lockFields(false);
     if (error.is(u"quota-exceeded")) {
         if (error.quotaLimit())
             m_quota = Quota{*error.quotaLimit(), error.quotaUsed().value_or(*error.quotaLimit()), 0};

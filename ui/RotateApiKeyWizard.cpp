@@ -289,6 +289,8 @@ void RotateApiKeyWizard::onRotated(const Result<CreatedApiKey> &result, int atte
                        .arg(error.userMessage(), m_oldName));
         return;
     case ApiError::Kind::MalformedResponse:
+        if (error.type() == u"not-the-api") // a web page in the server's place is no sign of a key
+            break;
         // As in NewApiKeyWizard: a 2xx that could not be read made a key whose value is lost.
         WizardPage::setMessage(m_rotateMessage,
                    tr("%1 The server answered, so it has most likely created the replacement, but its value could "

@@ -306,6 +306,11 @@ private Q_SLOTS:
             CLI_VERIFY(removed.exitCode == 0, removed);
         }
 
+        // What stays allowed: an empty search lists everything, and the last output format wins.
+        const CliRun everything =
+            cli({u"--output"_s, u"csv"_s, u"api-key"_s, u"list"_s, u"--search"_s, u""_s, u"--output"_s, u"json"_s});
+        CLI_VERIFY(everything.exitCode == 0 && everything.json().array().size() >= 30, everything);
+
         // An empty DATARECS_SERVER is a CI variable that did not come through, not "the last login's".
         const CliRun noServer = cli({u"quota"_s}, {{u"DATARECS_SERVER"_s, u""_s}});
         CLI_VERIFY(noServer.exitCode == 2 && noServer.err.contains("DATARECS_SERVER is set but empty"), noServer);
@@ -338,6 +343,19 @@ private Q_SLOTS:
         }
         fake.kill();
         fake.waitForFinished(5000);
+
+        // Real pages whose cursors go round in a circle, A, B, A...
+        QProcess cycle;
+        cycle.start(u"python3"_s, {QStringLiteral(DATARECS_ENDLESS_PAGES_SCRIPT), u"cycle"_s,
+                                   QString::number(QUrl(m_server.url()).port())});
+        QVERIFY(cycle.waitForStarted(10000) && cycle.waitForReadyRead(10000));
+        const QString circle = u"http://127.0.0.1:"_s + QString::fromLatin1(cycle.readLine().trimmed());
+        for (const QStringList &command : {QStringList{u"api-key"_s, u"list"_s}, QStringList{u"audit"_s, u"list"_s, u"--limit"_s, u"1000"_s}}) {
+            const CliRun r = cli(command + QStringList{u"--server"_s, circle});
+            CLI_VERIFY(r.exitCode == 1 && r.err.contains("did not move on") && r.out.isEmpty(), r);
+        }
+        cycle.kill();
+        cycle.waitForFinished(5000);
     }
 
     void show_multiLineDescription_staysUnderItsLabel()

@@ -327,6 +327,14 @@ private Q_SLOTS:
         QVERIFY2(message.contains(u"delete “CI deploy”"_s), qPrintable(message));
         QCOMPARE(m_wizard->currentId(), int(NewApiKeyWizard::ReviewPageId));
         QVERIFY(m_wizard->isVisible());
+
+        // A web page answering in the server's place (a sign-in portal) is no sign of a key.
+        m_createReply = FakeServer::Reply{200, QByteArrayLiteral("<html>Sign in to the Wi-Fi</html>"), "text/html"};
+        QTest::mouseClick(generate(), Qt::LeftButton);
+        QTRY_COMPARE(m_server.count("POST", u"/v1/api-keys"_s), 2);
+        QTRY_VERIFY(!m_wizard->isGenerating());
+        const QString portal = m_wizard->pageMessage(NewApiKeyWizard::ReviewPageId);
+        QVERIFY2(!portal.isEmpty() && !portal.contains(u"most likely created"_s), qPrintable(portal));
     }
 
     void generate_quotaRefusedByTheServer_showsOnTheNamePage()
@@ -412,6 +420,26 @@ private Q_SLOTS:
         const QJsonObject body = QJsonDocument::fromJson(postRequests().constFirst().body).object();
         QCOMPARE(body.value(u"name"_s).toString(), u"CI deploy"_s);
         QCOMPARE(body.value(u"description"_s).toString(), u"Deploys."_s);
+    }
+
+    void generate_noAnswerThenARefusal_unlocksTheFieldsToCorrect()
+    {
+        openWizard();
+        walkToReview(u"CI deploy"_s);
+        m_server.close();
+        QTest::mouseClick(generate(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_wizard->isGenerating(), 15000);
+        QVERIFY(!m_wizard->findChild<QListWidget *>(u"roleList"_s)->isEnabled());
+
+        // The repeat is answered with a refusal that asks for another role: the role can be changed
+        // (were the key made, another request under the same Idempotency-Key would be refused as reused).
+        QVERIFY(m_server.listen());
+        m_createReply = FakeServer::problem(403, u"role-too-high"_s, u"You act as admin."_s);
+        QTest::mouseClick(generate(), Qt::LeftButton);
+        QTRY_COMPARE(m_wizard->currentId(), int(NewApiKeyWizard::RolePageId));
+        QVERIFY(m_wizard->findChild<QListWidget *>(u"roleList"_s)->isEnabled());
+        QVERIFY(!m_wizard->findChild<QLineEdit *>(u"nameEdit"_s)->isReadOnly());
+        QVERIFY(!m_wizard->findChild<QLabel *>(u"roleLockedNotice"_s)->isVisible());
     }
 
     void rolesFailedToLoad_tryAgain_loadsThem_andKeepsWhatWasTyped()
