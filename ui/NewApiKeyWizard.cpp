@@ -634,6 +634,14 @@ void NewApiKeyWizard::onGenerated(const Result<CreatedApiKey> &result, int attem
     switch (error.kind()) {
     case ApiError::Kind::Network:
     case ApiError::Kind::Timeout:
+        // Refused before anything was sent (the server down, a wrong address): no key can exist, unless
+        // an earlier attempt already left that in doubt.
+        if (!error.mayHaveArrived() && !m_uncertain) {
+            showOn(ReviewPageId, tr("%1 Nothing reached the server, so no key was created; what you entered "
+                                    "is kept. Press Generate to try again.")
+                                     .arg(error.userMessage()));
+            return;
+        }
         m_uncertain = true;
         m_uncertainName = name;
         lockFields(true);

@@ -275,6 +275,13 @@ void RotateApiKeyWizard::onRotated(const Result<CreatedApiKey> &result, int atte
     switch (error.kind()) {
     case ApiError::Kind::Network:
     case ApiError::Kind::Timeout:
+        // As in NewApiKeyWizard: refused before anything was sent, no replacement can exist.
+        if (!error.mayHaveArrived() && !m_uncertain) {
+            WizardPage::setMessage(m_rotateMessage, tr("%1 Nothing reached the server, so no replacement was "
+                                                       "created. Press Create replacement to try again.")
+                                                        .arg(error.userMessage()));
+            return;
+        }
         m_uncertain = true;
         lockFields(true);
         WizardPage::setMessage(m_rotateMessage,

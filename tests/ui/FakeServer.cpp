@@ -123,6 +123,10 @@ void FakeServer::serve(QTcpSocket *socket)
     if (reply.status == 401)
         out += "WWW-Authenticate: Bearer realm=\"datarecs\"\r\n";
     out += "\r\n" + reply.body;
+    if (reply.dropConnection) { // what a network that fails mid-request looks like to the client
+        QTimer::singleShot(reply.delayMs, socket, [socket] { socket->abort(); });
+        return;
+    }
     QTimer::singleShot(reply.delayMs, socket, [socket, out] {
         socket->write(out);
         socket->disconnectFromHost();

@@ -31,6 +31,7 @@ public:
         QByteArray body;
         QByteArray contentType = "application/json";
         int delayMs = 0; ///< a slow server: the answer leaves this long after the request came
+        bool dropConnection = false; ///< the request is read whole, then the connection closed unanswered
     };
     using Handler = std::function<Reply(const Request &)>;
 
@@ -53,6 +54,13 @@ public:
     int count(const QByteArray &method, const QString &path) const;
 
     static Reply problem(int status, const QString &slug, const QString &detail);
+    /// The request is read whole and the connection closed: the server may have acted, nobody hears.
+    static Reply lostAnswer()
+    {
+        Reply r;
+        r.dropConnection = true;
+        return r;
+    }
 
 private:
     void onConnection();
