@@ -1,12 +1,12 @@
 #include "ApiKeyCommands.h"
 
 #include "Context.h"
+#include "FetchPages.h"
 #include "InterruptWatcher.h"
 #include "KeyFormat.h"
 #include "Terminal.h"
 
 #include <QJsonArray>
-#include <QSet>
 
 #include <algorithm>
 #include <functional>
@@ -104,28 +104,6 @@ std::optional<QString> requireId(Context &ctx)
         return std::nullopt;
     }
     return id;
-}
-
-void fetchPages(Context &ctx, ApiKeyQuery query, QString cursor, QSet<QString> seen, QList<ApiKey> acc, qsizetype max,
-                std::function<void(QList<ApiKey>)> whenDone)
-{
-    ApiCall<Page<ApiKey>> *call = ctx.client.listApiKeys(query, cursor);
-    call->onFinished(&ctx, [&ctx, query, seen, acc, max, whenDone](const Result<Page<ApiKey>> &r) mutable {
-        if (!r) return ctx.fail(r.error());
-        acc += r.value().items;
-        if (acc.size() >= max || !r.value().nextCursor) {
-            if (acc.size() > max) acc.resize(max);
-            return whenDone(acc);
-        }
-        // A server that hands back a cursor it gave before, or an empty page with a cursor, would
-        // keep this loop going for ever.
-        if (seen.contains(*r.value().nextCursor) || r.value().items.isEmpty())
-            return ctx.fail(Failure, tr("The server's list did not move on (a cursor it gave before, or an empty "
-                                        "page with a cursor): stopped after %1 items.")
-                                         .arg(acc.size()));
-        seen.insert(*r.value().nextCursor);
-        fetchPages(ctx, query, *r.value().nextCursor, seen, acc, max, whenDone);
-    });
 }
 
 /// Prints a new key and its value; false (the command has failed) when the value could not be written.
@@ -284,7 +262,8 @@ void list(Context &ctx)
     }
     const qsizetype max = query.limit.value_or(std::numeric_limits<int>::max());
     query.limit = int(std::min<qsizetype>(max, 1000));
-    fetchPages(ctx, query, {}, {}, {}, max, [&ctx](const QList<ApiKey> &keys) {
+    const auto page = [&ctx, query](const QString &cursor) { return ctx.client.listApiKeys(query, cursor); };
+    fetchPages<ApiKey>(ctx, page, max, [&ctx](const QList<ApiKey> &keys) {
         Output::Rows table{{u"ID"_s, u"NAME"_s, u"ROLE"_s, u"WORKSPACE"_s, u"STATUS"_s, u"CREATED BY"_s,
                             u"CREATED"_s, u"LAST USED"_s, u"EXPIRES"_s},
                            {}};

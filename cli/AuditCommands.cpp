@@ -2,6 +2,7 @@
 
 #include "AuditExportToFile.h"
 #include "Context.h"
+#include "FetchPages.h"
 #include "InterruptWatcher.h"
 #include "KeyFormat.h"
 #include "Terminal.h"
@@ -9,7 +10,6 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
-#include <QSet>
 
 #include <functional>
 #include <unistd.h>
@@ -67,28 +67,6 @@ QString actorText(const AuditActor &a)
     return a.name.value_or(a.id.value_or(a.type));
 }
 
-void fetchPages(Context &ctx, AuditQuery query, QString cursor, QSet<QString> seen, QList<AuditEvent> acc, qsizetype max,
-                std::function<void(QList<AuditEvent>)> whenDone)
-{
-    ctx.client.listAuditEvents(query, cursor)
-        ->onFinished(&ctx, [&ctx, query, seen, acc, max, whenDone](const Result<Page<AuditEvent>> &r) mutable {
-            if (!r) return ctx.fail(r.error());
-            acc += r.value().items;
-            if (acc.size() >= max || !r.value().nextCursor) {
-                if (acc.size() > max) acc.resize(max);
-                return whenDone(acc);
-            }
-            // A server that hands back a cursor it gave before, or an empty page with a cursor, would
-            // keep this loop going for ever.
-            if (seen.contains(*r.value().nextCursor) || r.value().items.isEmpty())
-                return ctx.fail(Failure, tr("The server's list did not move on (a cursor it gave before, or an empty "
-                                            "page with a cursor): stopped after %1 items.")
-                                             .arg(acc.size()));
-            seen.insert(*r.value().nextCursor);
-            fetchPages(ctx, query, *r.value().nextCursor, seen, acc, max, whenDone);
-        });
-}
-
 QString humanBytes(qint64 n)
 {
     if (n < 1024) return u"%1 B"_s.arg(n);
@@ -109,7 +87,8 @@ void list(Context &ctx)
         if (!ok || max < 1) return ctx.fail(Usage, tr("--limit must be a positive whole number."));
     }
     query->limit = int(std::min<qsizetype>(max, 500));
-    fetchPages(ctx, *query, {}, {}, {}, max, [&ctx](const QList<AuditEvent> &events) {
+    const auto page = [&ctx, q = *query](const QString &cursor) { return ctx.client.listAuditEvents(q, cursor); };
+    fetchPages<AuditEvent>(ctx, page, max, [&ctx](const QList<AuditEvent> &events) {
         Output::Rows table{
             {u"ID"_s, u"TIME"_s, u"ACTOR"_s, u"ACTION"_s, u"TARGET"_s, u"OUTCOME"_s, u"HTTP"_s, u"SOURCE"_s},
             {}};

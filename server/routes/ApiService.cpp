@@ -134,22 +134,22 @@ void ApiService::prepare(Job &job)
     job.match = m_router.match(request.method, request.path);
     ApiResponse &response = job.result.response;
     job.answered = true;
-    const bool refusedBeforeRoute = request.body.size() > m_context.config.maxBodyBytes || !job.match.route;
-    if (request.body.size() > m_context.config.maxBodyBytes) {
-        response = Problem::payloadTooLarge(m_context.config.maxBodyBytes);
-    } else if (!job.match.route) {
-        response = job.match.allowed.isEmpty() ? Problem::notFound() : Problem::methodNotAllowed(job.match.allowed);
+    if (request.body.size() > m_context.config.maxBodyBytes || !job.match.route) {
+        if (request.body.size() > m_context.config.maxBodyBytes)
+            response = Problem::payloadTooLarge(m_context.config.maxBodyBytes);
+        else
+            response = job.match.allowed.isEmpty() ? Problem::notFound() : Problem::methodNotAllowed(job.match.allowed);
+        // Every request made with an API key is on record, these refusals too: the answer stays, and the
+        // key is authenticated only to say whose request it was.
+        if (Authenticator::bearerCredential(request.header("authorization")).startsWith("drk_")) {
+            job.refusedEarly = response;
+            job.answered = false;
+        }
     } else if (!job.match.route->usesStorage) {
         // Nothing to read, write or audit (health): no transaction, no waiting for anyone's commit.
         RequestContext rc{request, {}, job.match.params, m_context.now(), {}, {}, {}, {}, {}};
         response = job.match.route->handler(rc);
     } else {
-        job.answered = false;
-    }
-    // Every request made with an API key is on record, these refusals too: the answer stays, and the
-    // key is authenticated only to say whose request it was.
-    if (refusedBeforeRoute && Authenticator::bearerCredential(request.header("authorization")).startsWith("drk_")) {
-        job.refusedEarly = response;
         job.answered = false;
     }
 }

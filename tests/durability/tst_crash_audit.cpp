@@ -166,12 +166,7 @@ private slots:
         // An export of some 25 MB, written straight into the table (the export does not check hashes):
         // far more than the connection's buffers hold, so the server is still streaming when the test
         // stops reading.
-        const QUrl dbUrl(database.url());
-        QSqlDatabase admin = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("export-admin"));
-        admin.setHostName(dbUrl.host());
-        admin.setPort(dbUrl.port(5432));
-        admin.setUserName(dbUrl.userName());
-        admin.setDatabaseName(dbUrl.path().mid(1));
+        QSqlDatabase admin = database.connection(QStringLiteral("export-admin"));
         QVERIFY2(admin.open(), "cannot connect to the test database");
         const auto closeAdmin = qScopeGuard([&admin] { admin.close(); });
         QSqlQuery fill(admin);

@@ -17,7 +17,6 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QUrl>
 
 using namespace datarecs::test;
 
@@ -200,15 +199,17 @@ private slots:
         // tenant id, see PostgresStorage), which every change to a key takes before reading the key: held
         // here, instance A's change stops there, and instance B's change to the same key arrives
         // meanwhile. Released, one goes first and the other reads the key as the first left it.
-        const QUrl dbUrl(database.url());
-        QSqlDatabase holder = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("lock-holder"));
-        holder.setHostName(dbUrl.host());
-        holder.setPort(dbUrl.port(5432));
-        holder.setUserName(dbUrl.userName());
-        holder.setDatabaseName(dbUrl.path().mid(1));
+        QSqlDatabase holder = database.connection(QStringLiteral("lock-holder"));
         QVERIFY2(holder.open(), "cannot connect to the test database");
         // Closed before the servers stop, so a failed check never leaves them waiting for the lock.
         const auto closeHolder = qScopeGuard([&holder] { holder.close(); });
+        const auto holdChain = [&holder, &tenantId] { // until holder.commit()
+            QVERIFY(holder.transaction());
+            QSqlQuery lock(holder);
+            QVERIFY(lock.prepare(QStringLiteral("SELECT pg_advisory_xact_lock(1, hashtext(CAST(? AS TEXT)))")));
+            lock.addBindValue(tenantId);
+            QVERIFY(lock.exec());
+        };
         const auto waitingForLocks = [&holder] {
             QSqlQuery q(holder);
             q.exec(QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
@@ -222,11 +223,7 @@ private slots:
             QByteArray body;
         };
         const auto race = [&](const Change &first, const Change &second, Exchange *onA, Exchange *onB) {
-            QVERIFY(holder.transaction());
-            QSqlQuery lock(holder);
-            QVERIFY(lock.prepare(QStringLiteral("SELECT pg_advisory_xact_lock(1, hashtext(CAST(? AS TEXT)))")));
-            lock.addBindValue(tenantId);
-            QVERIFY(lock.exec());
+            holdChain();
             client.send(first.method, a.url(first.path), session, first.body, {}, [onA](const Exchange &e) { *onA = e; });
             QVERIFY2(QTest::qWaitFor([&] { return waitingForLocks() == 1; }, 10000), "instance A never waited");
             client.send(second.method, b.url(second.path), session, second.body, {}, [onB](const Exchange &e) { *onB = e; });
@@ -287,11 +284,7 @@ private slots:
             const QString inUseId = inUse.value(QStringLiteral("api_key")).toObject().value(QStringLiteral("id")).toString();
             const QByteArray inUseSecret = inUse.value(QStringLiteral("secret")).toString().toLatin1();
             QVERIFY(!inUseId.isEmpty());
-            QVERIFY(holder.transaction());
-            QSqlQuery lock(holder);
-            QVERIFY(lock.prepare(QStringLiteral("SELECT pg_advisory_xact_lock(1, hashtext(CAST(? AS TEXT)))")));
-            lock.addBindValue(tenantId);
-            QVERIFY(lock.exec());
+            holdChain();
             // B first, so that the chain goes to B first when it is released (its waiters are served in
             // turn), while A has read the key meanwhile.
             Exchange stop, use;
@@ -316,11 +309,7 @@ private slots:
             const QString listerId = created.json().value(QStringLiteral("api_key")).toObject().value(QStringLiteral("id")).toString();
             const QByteArray listerSecret = created.json().value(QStringLiteral("secret")).toString().toLatin1();
             QVERIFY(!listerId.isEmpty());
-            QVERIFY(holder.transaction());
-            QSqlQuery lock(holder);
-            QVERIFY(lock.prepare(QStringLiteral("SELECT pg_advisory_xact_lock(1, hashtext(CAST(? AS TEXT)))")));
-            lock.addBindValue(tenantId);
-            QVERIFY(lock.exec());
+            holdChain();
             Exchange stop, list;
             client.send("POST", b.url(QStringLiteral("/v1/api-keys/%1/disable").arg(listerId)), session, {}, {},
                         [&stop](const Exchange &e) { stop = e; });

@@ -45,6 +45,18 @@ PostgresTestDatabase::~PostgresTestDatabase()
         exec(QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE)").arg(m_name));
 }
 
+QSqlDatabase PostgresTestDatabase::connection(const QString &connectionName) const
+{
+    const QUrl url(m_url);
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), connectionName);
+    db.setHostName(url.host());
+    db.setPort(url.port(5432));
+    db.setUserName(url.userName());
+    db.setPassword(qEnvironmentVariable("DATARECS_DATABASE_PASSWORD"));
+    db.setDatabaseName(url.path().mid(1));
+    return db;
+}
+
 bool PostgresTestDatabase::exec(const QString &sql)
 {
     const QUrl cluster(clusterUrl());

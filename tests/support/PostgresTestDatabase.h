@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QSqlDatabase>
 #include <QString>
 
 namespace datarecs::test {
@@ -27,6 +28,8 @@ public:
     QString error() const { return m_error; }
     /// postgresql://USER@HOST:PORT/NAME of the fresh database.
     QString url() const { return m_url; }
+    /// A Qt connection of the test's own to the fresh database, named connectionName; not yet open.
+    QSqlDatabase connection(const QString &connectionName) const;
 
 private:
     bool exec(const QString &sql);
