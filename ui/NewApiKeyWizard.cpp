@@ -637,8 +637,8 @@ void NewApiKeyWizard::onGenerated(const Result<CreatedApiKey> &result, int attem
         // Refused before anything was sent (the server down, a wrong address): no key can exist, unless
         // an earlier attempt already left that in doubt.
         if (!error.mayHaveArrived() && !m_uncertain) {
-            showOn(ReviewPageId, tr("%1 Nothing reached the server, so no key was created; what you entered "
-                                    "is kept. Press Generate to try again.")
+            showOn(ReviewPageId, tr("%1 Nothing reached the server, so no key was created, and what you "
+                                    "entered is kept.")
                                      .arg(error.userMessage()));
             return;
         }

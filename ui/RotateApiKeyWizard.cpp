@@ -278,7 +278,7 @@ void RotateApiKeyWizard::onRotated(const Result<CreatedApiKey> &result, int atte
         // As in NewApiKeyWizard: refused before anything was sent, no replacement can exist.
         if (!error.mayHaveArrived() && !m_uncertain) {
             WizardPage::setMessage(m_rotateMessage, tr("%1 Nothing reached the server, so no replacement was "
-                                                       "created. Press Create replacement to try again.")
+                                                       "created, and the old key is unchanged.")
                                                         .arg(error.userMessage()));
             return;
         }
